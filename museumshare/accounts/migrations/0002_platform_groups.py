@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.db import migrations
+
+GROUPS = ("Programme manager", "Analyst", "Administrator")
+
+
+def create_groups(apps: Any, schema_editor: Any) -> None:
+    Group = apps.get_model("auth", "Group")
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_groups(apps: Any, schema_editor: Any) -> None:
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

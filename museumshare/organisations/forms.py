@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+
+from museumshare.core import geography
+from museumshare.organisations.models import Accreditation, Contact, Governance, Kind, Nation, Organisation, Size
+
+SORTS = {
+    "name": ("name", "Name (A to Z)"),
+    "-name": ("-name", "Name (Z to A)"),
+    "town": ("town", "Town"),
+    "nation": ("nation", "Nation"),
+    "-opened": ("-year_opened", "Newest first"),
+}
+SUBJECT_AREAS = [
+    "Archaeology", "Arts", "Belief_and_identity", "Buildings", "Communications", "Food_and_drink",
+    "Industry_and_manufacture", "Leisure_and_sport", "Local_Histories", "Medicine_and_health",
+    "Mixed", "Natural_world", "Other", "Personality", "Rural_Industry", "Science_and_technology",
+    "Sea_and_seafaring", "Services", "Transport", "Utilities", "War_and_conflict",
+]  # fmt: skip
+
+
+def _any(choices: list[tuple[str, str]], label: str = "Any") -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search and filters; every field optional, all carried in the URL."""
+
+    q = forms.CharField(label="Name or town", required=False)
+    nation = forms.ChoiceField(required=False, choices=_any(Nation.choices))
+    region = forms.ChoiceField(required=False)
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    kind = forms.ChoiceField(label="Type", required=False, choices=_any(Kind.choices))
+    governance = forms.ChoiceField(required=False, choices=_any(Governance.choices))
+    accreditation = forms.ChoiceField(required=False, choices=_any(Accreditation.choices))
+    size = forms.ChoiceField(required=False, choices=_any(Size.choices))
+    subject = forms.ChoiceField(
+        required=False, choices=_any([(s, s.replace("_", " ")) for s in SUBJECT_AREAS])
+    )
+    national = forms.BooleanField(label="National museums only", required=False)
+    status = forms.ChoiceField(
+        label="Open or closed",
+        required=False,
+        choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(key, label) for key, (_, label) in SORTS.items()]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = _any(geography.regions())  # type: ignore[attr-defined]
+        self.fields["local_authority"].choices = _any(  # type: ignore[attr-defined]
+            [(d.code, d.name) for d in geography.districts()]
+        )
+
+    def filter(self, qs: Any) -> Any:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            qs = qs.search(data["q"])
+        for name, lookup in (
+            ("nation", "nation"),
+            ("region", "region_code"),
+            ("local_authority", "district_code"),
+            ("kind", "kind"),
+            ("governance", "governance"),
+            ("accreditation", "accreditation"),
+            ("size", "size"),
+        ):
+            if data.get(name):
+                qs = qs.filter(**{lookup: data[name]})
+        if data.get("subject"):
+            qs = qs.filter(subject__startswith=data["subject"])
+        if data.get("national"):
+            qs = qs.filter(is_national=True)
+        if data.get("status") == "open":
+            qs = qs.filter(year_closed__isnull=True)
+        elif data.get("status") == "closed":
+            qs = qs.filter(year_closed__isnull=False)
+        return qs.order_by(SORTS.get(data.get("sort") or "name", SORTS["name"])[0], "id")
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(field label, chosen value's label) of each filter in use, for the results summary."""
+        if not self.is_valid():
+            return []
+        chosen = []
+        for name, value in self.cleaned_data.items():
+            if not value or name in ("sort",):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+            elif value is True:
+                value = "yes"
+            chosen.append((str(field.label or name.title()), str(value)))
+        return chosen
+
+
+class OfferForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = list(Organisation.OFFER_FIELDS)
+        labels = {"description": "About the organisation"}
+        help_texts = {
+            "offers_loans": "What you lend, and to whom: subjects, object types, long or short loans.",
+            "offers_programmes": "Placements, mentoring, internships, training and networks you run.",
+            "offers_expertise": "Advice and skills your staff can share.",
+            "how_to_start": "The first step for a museum that wants to work with you.",
+            "website": "The full address, starting https://",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Organisation.OFFER_FIELDS if name != "website"}
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    class Meta:
+        model = Contact
+        fields = list(Contact.FIELDS)
+        error_messages = {
+            "name": {"required": "Enter the contact's name."},
+            "role": {"required": "Enter the contact's role, for example Head of Partnerships."},
+            "email": {"invalid": "Enter an email address like name@museum.org.uk."},
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone") and not self.errors:
+            self.add_error("email", "Enter an email address or a phone number, so people can get in touch.")
+        return data

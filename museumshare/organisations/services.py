@@ -1,0 +1,77 @@
+"""Writes to organisations, venues and contacts. Each records who did it in the audit log."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from museumshare.core import audit
+from museumshare.organisations.models import Contact, Organisation
+
+
+def unique_slug(name: str, taken: set[str], hint: str = "") -> str:
+    """A slug for `name` not in `taken` (which it joins), using `hint` (a town) before numbers."""
+    base = slugify(name)[:200] or "organisation"
+    candidates = [base]
+    if hint:
+        candidates.append(f"{base}-{slugify(hint)}"[:210])
+    for candidate in candidates:
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    n = 2
+    while f"{candidates[-1]}-{n}" in taken:
+        n += 1
+    slug = f"{candidates[-1]}-{n}"
+    taken.add(slug)
+    return slug
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Change an organisation's profile fields; returns what changed (nothing written if nothing did)."""
+    before = audit.snapshot(organisation, data.keys())
+    for name, value in data.items():
+        setattr(organisation, name, value)
+    changes = audit.diff(before, audit.snapshot(organisation, data.keys()))
+    if changes:
+        organisation.search_text = organisation.make_search_text()
+        organisation.save()
+        audit.record(actor=actor, action="organisation.update", obj=organisation, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def contact_create(*, organisation: Organisation, actor: Any, data: dict[str, Any]) -> Contact:
+    contact = Contact(organisation=organisation, **data)
+    contact.save()
+    audit.record(
+        actor=actor,
+        action="contact.create",
+        obj=contact,
+        changes=audit.diff({}, audit.snapshot(contact, Contact.FIELDS)),
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    before = audit.snapshot(contact, data.keys())
+    for name, value in data.items():
+        setattr(contact, name, value)
+    changes = audit.diff(before, audit.snapshot(contact, data.keys()))
+    if changes:
+        contact.save()
+        audit.record(actor=actor, action="contact.update", obj=contact, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, actor: Any) -> None:
+    audit.record(
+        actor=actor,
+        action="contact.delete",
+        obj=contact,
+        changes=audit.diff(audit.snapshot(contact, Contact.FIELDS), {}),
+    )
+    contact.delete()
