@@ -5,7 +5,7 @@ from museumshare.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ("email",)
     list_display = ("email", "name", "is_staff", "is_active")
     search_fields = ("email", "name")

@@ -14,7 +14,9 @@ class PlatformGroup(models.TextChoices):
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user_object(self, username: str | None, email: str | None, password: str | None, **extra: Any) -> "User":
+    def _create_user_object(
+        self, username: str | None, email: str | None, password: str | None, **extra: Any
+    ) -> "User":
         email = self.normalize_email(email or username)
         user = self.model(email=email, **extra)
         user.set_password(password)
@@ -47,7 +49,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     class Meta:
         ordering = ["email"]

@@ -38,16 +38,10 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> Snapshot:
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Fields whose value changed, as {field: [before, after]}; a missing side counts as None."""
     names = [*before, *(name for name in after if name not in before)]
-    return {
-        name: [before.get(name), after.get(name)]
-        for name in names
-        if before.get(name) != after.get(name)
-    }
+    return {name: [before.get(name), after.get(name)] for name in names if before.get(name) != after.get(name)}
 
 
-def entry(
-    *, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None
-) -> AuditEntry:
+def entry(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None) -> AuditEntry:
     """An unsaved entry, for services that write many records at once (bulk_create them)."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
@@ -60,9 +54,7 @@ def entry(
     )
 
 
-def record(
-    *, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None
-) -> AuditEntry:
+def record(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None) -> AuditEntry:
     audit_entry = entry(actor=actor, action=action, obj=obj, changes=changes)
     audit_entry.save()
     return audit_entry

@@ -35,9 +35,7 @@ class DirectoryFilterForm(forms.Form):
     governance = forms.ChoiceField(required=False, choices=_any(Governance.choices))
     accreditation = forms.ChoiceField(required=False, choices=_any(Accreditation.choices))
     size = forms.ChoiceField(required=False, choices=_any(Size.choices))
-    subject = forms.ChoiceField(
-        required=False, choices=_any([(s, s.replace("_", " ")) for s in SUBJECT_AREAS])
-    )
+    subject = forms.ChoiceField(required=False, choices=_any([(s, s.replace("_", " ")) for s in SUBJECT_AREAS]))
     national = forms.BooleanField(label="National museums only", required=False)
     status = forms.ChoiceField(
         label="Open or closed",

@@ -153,16 +153,16 @@ class OrganisationRowForm(forms.Form):
         return by_key[fold(value)]
 
     def clean_kind(self) -> str:
-        return self._choice("kind", Kind.choices, Kind.MUSEUM)
+        return self._choice("kind", Kind.choices, Kind.MUSEUM.value)
 
     def clean_governance(self) -> str:
-        value = self.cleaned_data.get("governance", "").strip()
+        value: str = self.cleaned_data.get("governance", "").strip()
         if value and value not in Governance.values:
             raise forms.ValidationError(_choice_message(value, Governance.choices))
         return value
 
     def clean_is_national(self) -> bool:
-        value = self.cleaned_data.get("is_national", "").strip().lower()
+        value: str = self.cleaned_data.get("is_national", "").strip().lower()
         if value not in ("", "true", "false"):
             raise forms.ValidationError(f"'{value}' should be true or false.")
         return value == "true"
@@ -319,7 +319,10 @@ def _validate(
     fmt: str, rows: list[dict[str, str]], summary: ImportSummary, on_row: Callable[[], None] | None
 ) -> list[Candidate]:
     national_refs = {site["site_ref"] for site in national_sites()}
-    column_name = (lambda c: MM_COLUMNS.get(c, c)) if fmt == "Mapping Museums" else (lambda c: c)
+
+    def column_name(column: str) -> str:
+        return MM_COLUMNS.get(column, column) if fmt == "Mapping Museums" else column
+
     first_row_of: dict[str, int] = {}
     candidates: list[Candidate] = []
     for number, raw in enumerate(rows, start=2):
@@ -375,7 +378,14 @@ def _place(candidates: list[Candidate], summary: ImportSummary) -> None:
     for c in candidates:
         v = c.values
         lat, lon = v["latitude"], v["longitude"]
-        for name in ("region_code", "region_name", "upper_tier_code", "upper_tier_name", "district_code", "district_name"):
+        for name in (
+            "region_code",
+            "region_name",
+            "upper_tier_code",
+            "upper_tier_name",
+            "district_code",
+            "district_name",
+        ):
             v[name] = ""
         if v["country"] != "GB":
             v["nation"] = ""
@@ -400,7 +410,9 @@ def _place(candidates: list[Candidate], summary: ImportSummary) -> None:
             )
             continue
         if v["nation"] and v["nation"] != district.nation:
-            _warn(c, summary, "nation", f"nation is given as {v['nation']} but the coordinates are in {district.nation}.")
+            _warn(
+                c, summary, "nation", f"nation is given as {v['nation']} but the coordinates are in {district.nation}."
+            )
         v.update(
             nation=district.nation,
             region_code=district.region_code,
@@ -525,7 +537,12 @@ def group_national_museums(*, actor: Any) -> int:
             body = Organisation(external_id=body_ref, slug=unique_slug(first["body_name"], taken), **wanted)
             body.search_text = body.make_search_text()
             body.save()
-            audit.record(actor=actor, action="organisation.group_national", obj=body, changes=audit.diff({}, audit.snapshot(body, wanted)))
+            audit.record(
+                actor=actor,
+                action="organisation.group_national",
+                obj=body,
+                changes=audit.diff({}, audit.snapshot(body, wanted)),
+            )
         else:
             _apply(body, wanted, actor)
         for row in body_rows:
@@ -552,7 +569,9 @@ def _venue_for_site(body: Organisation, site: Organisation, actor: Any) -> None:
     venue = Venue.objects.filter(organisation=body, site=site).first()
     if venue is None:
         venue = Venue.objects.create(organisation=body, site=site, **wanted)
-        audit.record(actor=actor, action="venue.create", obj=venue, changes=audit.diff({}, audit.snapshot(venue, wanted)))
+        audit.record(
+            actor=actor, action="venue.create", obj=venue, changes=audit.diff({}, audit.snapshot(venue, wanted))
+        )
         return
     before = audit.snapshot(venue, wanted)
     for name, value in wanted.items():
@@ -589,9 +608,7 @@ def import_organisations(
     summary = ImportSummary(format=fmt, rows_read=len(rows))
     candidates = _validate(fmt, rows, summary, on_row)
     if summary.errors and not skip_invalid:
-        raise ImportFailed(
-            f"{summary.rejected} of {len(rows)} rows have errors, so nothing was imported.", summary
-        )
+        raise ImportFailed(f"{summary.rejected} of {len(rows)} rows have errors, so nothing was imported.", summary)
     _place(candidates, summary)
     _flag_duplicates(candidates, summary)
     with transaction.atomic():
@@ -601,4 +618,3 @@ def import_organisations(
         summary.rejects_path = rejects_path or Path.cwd() / f"{path.stem}-rejects.csv"
         _write_rejects(summary.rejects_path, header, rows, summary.errors)
     return summary
-

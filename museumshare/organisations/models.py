@@ -316,4 +316,3 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in (Role.EDITOR, Role.LEAD)
-

@@ -58,12 +58,31 @@ def directory(request: HttpRequest) -> HttpResponse:
 def _download(organisations: Any, form: DirectoryFilterForm, fmt: str) -> HttpResponse:
     rows = (
         [
-            o.external_id or "", o.name, o.kind, o.governance, o.is_national,
-            o.national_group.name if o.national_group else "", o.accreditation, o.size, o.subject,
-            o.year_opened, o.year_closed, o.address_line_1, o.address_line_2, o.town, o.postcode,
-            o.latitude, o.longitude, o.country.code, o.nation, o.region_name, o.upper_tier_name,
-            o.district_code, o.district_name, o.website,
-        ]  # fmt: skip
+            o.external_id or "",
+            o.name,
+            o.kind,
+            o.governance,
+            o.is_national,
+            o.national_group.name if o.national_group else "",
+            o.accreditation,
+            o.size,
+            o.subject,
+            o.year_opened,
+            o.year_closed,
+            o.address_line_1,
+            o.address_line_2,
+            o.town,
+            o.postcode,
+            o.latitude,
+            o.longitude,
+            o.country.code,
+            o.nation,
+            o.region_name,
+            o.upper_tier_name,
+            o.district_code,
+            o.district_name,
+            o.website,
+        ]
         for o in organisations.iterator(chunk_size=1000)
     )
     parts = ["organisations", *(value for _, value in form.active_filters())]
@@ -71,9 +90,7 @@ def _download(organisations: Any, form: DirectoryFilterForm, fmt: str) -> HttpRe
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("national_group"), slug=slug
-    )
+    organisation = get_object_or_404(Organisation.objects.select_related("national_group"), slug=slug)
     can_see_private = request.user.has_perm("organisations.view_private_contacts", organisation)
     contacts = organisation.contacts.all() if can_see_private else organisation.contacts.public()
     context = {

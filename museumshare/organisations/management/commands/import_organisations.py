@@ -1,5 +1,5 @@
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--rejects", type=Path, help="Where to write rejected rows.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, stderr=False, highlight=False)
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
         path: Path = options["path"]
         with Progress(
             TextColumn("Reading {task.description}"),

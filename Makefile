@@ -1,0 +1,63 @@
+# museumshare: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# PostgreSQL for the second test pass: DATABASE_URL when set, else the local server.
+PG_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/museumshare)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres install install-test chromium format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	DATABASE_URL= $(BIN)/museumshare migrate --no-input
+	DATABASE_URL= $(BIN)/museumshare setup_demo
+	DATABASE_URL= $(BIN)/museumshare runserver $(HOST)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium from Debian for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy
+
+pytest-sqlite: install-test chromium
+	DATABASE_URL= $(BIN)/pytest
+
+pytest-postgres: install-test chromium
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
+		echo "Running the suite on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
+	else \
+		echo "SKIPPED the PostgreSQL pass: no server answers at $(PG_URL). Set DATABASE_URL to run it."; \
+	fi
+
+test: lint typecheck pytest-sqlite pytest-postgres
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Fixtures every test shares: a sample of the real register and the cast.
+
+alice edits at the National Portrait Gallery, bob at the Laing Art Gallery, charlie
+belongs to neither; analyst and admin hold platform roles. The register is a sample of
+real rows from the Mapping Museums file: every national site, and a few others.
+"""
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from museumshare.accounts.models import User
+from museumshare.organisations.demo import ensure_cast
+from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations, national_sites
+from museumshare.organisations.models import Organisation
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+SAMPLE_REFS = {
+    "mm.domus.NE026",  # Laing Art Gallery, Newcastle upon Tyne
+    "mm.domus.SC256",  # Laing Museum, Newburgh, Fife
+    "mm.New.88",  # Royal Guernsey Light Infantry Regimental Museum: coordinates 99.999999, 0.0
+    "mm.wiki.435",  # Dylan Thomas Boathouse, Carmarthenshire
+    "mm.mald.160",  # Winding House, Caerphilly
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def write_sample(path: Path, refs: set[str]) -> Path:
+    """Rows of the real Mapping Museums file whose museum_id is in `refs`, header and all."""
+    with (
+        MAPPING_MUSEUMS_FILE.open(encoding="utf-8", newline="") as source,
+        path.open("w", encoding="utf-8", newline="") as out,
+    ):
+        reader = csv.DictReader(source)
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(row for row in reader if row["museum_id"] in refs)
+    return path
+
+
+@pytest.fixture
+def register(db: Any, tmp_path: Path) -> dict[str, Organisation]:
+    refs = SAMPLE_REFS | {site["site_ref"] for site in national_sites()}
+    import_organisations(path=write_sample(tmp_path / "sample.csv", refs))
+    return {org.external_id or "": org for org in Organisation.objects.all()}
+
+
+@pytest.fixture
+def cast(register: dict[str, Organisation]) -> dict[str, User]:
+    return ensure_cast(PASSWORD)
+
+
+@pytest.fixture
+def alice(cast: dict[str, User]) -> User:
+    return cast["alice"]
+
+
+@pytest.fixture
+def bob(cast: dict[str, User]) -> User:
+    return cast["bob"]
+
+
+@pytest.fixture
+def charlie(cast: dict[str, User]) -> User:
+    return cast["charlie"]
+
+
+@pytest.fixture
+def analyst(cast: dict[str, User]) -> User:
+    return cast["analyst"]
+
+
+@pytest.fixture
+def admin_user(cast: dict[str, User]) -> User:
+    return cast["admin"]
+
+
+@pytest.fixture
+def laing(register: dict[str, Organisation]) -> Organisation:
+    return register["mm.domus.NE026"]
+
+
+@pytest.fixture
+def portrait_gallery(register: dict[str, Organisation]) -> Organisation:
+    return register["mm.domus.SE444"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--disable-dev-shm-usage",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def assert_accessible() -> Any:
+    """Run axe-core on a Playwright page and fail on any violation, naming each one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page: Any) -> None:
+        results = axe.run(page)
+        violations = results.response["violations"]
+        assert not violations, "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        )
+
+    return check

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from museumshare.organisations.demo import CAST, describe_programmes, ensure_cast
+from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
+from museumshare.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "On first run, load the real museum register and the demo accounts; then print the logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", default="museumshare-demo", help="Password for the demo accounts.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Organisation.objects.exists():
+            self.stdout.write("Loading the museum register (Mapping Museums, 4,191 museums)…")
+            call_command("import_organisations", str(MAPPING_MUSEUMS_FILE), stdout=self.stdout)
+        ensure_cast(options["password"])
+        describe_programmes()
+        names = dict(
+            Organisation.objects.filter(external_id__in=[p.organisation_ref for p in CAST]).values_list(
+                "external_id", "name"
+            )
+        )
+        self.stdout.write(f"\nDemo accounts (password: {options['password']}):")
+        for person in CAST:
+            if person.role and person.organisation_ref:
+                what = f"{person.role.label} at {names.get(person.organisation_ref, person.organisation_ref)}"
+            else:
+                what = person.group.value if person.group else "no organisation"
+            self.stdout.write(f"  {person.email:<22} {what}")
