@@ -96,6 +96,14 @@ class DirectoryFilterForm(forms.Form):
 
 
 class OfferForm(forms.ModelForm[Organisation]):
+    website = forms.URLField(
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="The full address, starting https://",
+        error_messages={"invalid": "Enter a full web address, like https://www.museum.org.uk/"},
+    )
+
     class Meta:
         model = Organisation
         fields = list(Organisation.OFFER_FIELDS)
@@ -105,7 +113,6 @@ class OfferForm(forms.ModelForm[Organisation]):
             "offers_programmes": "Placements, mentoring, internships, training and networks you run.",
             "offers_expertise": "Advice and skills your staff can share.",
             "how_to_start": "The first step for a museum that wants to work with you.",
-            "website": "The full address, starting https://",
         }
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Organisation.OFFER_FIELDS if name != "website"}
 

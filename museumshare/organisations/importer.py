@@ -135,7 +135,9 @@ class OrganisationRowForm(forms.Form):
     latitude = forms.CharField(required=False)
     longitude = forms.CharField(required=False)
     country = forms.CharField(required=False)
-    website = forms.URLField(required=False, max_length=300, error_messages={"invalid": "Enter a full web address."})
+    website = forms.URLField(
+        required=False, max_length=300, assume_scheme="https", error_messages={"invalid": "Enter a full web address."}
+    )
     accreditation = forms.CharField(required=False)
     size = forms.CharField(required=False)
     subject = forms.CharField(required=False, max_length=120)
