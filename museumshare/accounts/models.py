@@ -14,6 +14,10 @@ class PlatformGroup(models.TextChoices):
 
 
 class EmailUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # People type their address with capitals now and then; it is the same address.
+        return self.get(email__iexact=username)
+
     def _create_user_object(
         self, username: str | None, email: str | None, password: str | None, **extra: Any
     ) -> "User":

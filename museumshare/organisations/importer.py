@@ -13,11 +13,12 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -114,6 +115,24 @@ class ImportSummary:
         return len({problem.row for problem in self.errors})
 
 
+@cache
+def _vocabulary(vocabulary: type[models.TextChoices]) -> dict[str, str]:
+    """A vocabulary's codes by folded code and by folded label, so 'Historic house' works too."""
+    return {fold(str(label)): str(code) for code, label in vocabulary.choices} | {
+        fold(str(code)): str(code) for code in vocabulary.values
+    }
+
+
+@cache
+def country_codes() -> dict[str, str]:
+    """ISO 3166 codes by code and by English name, folded; looked up once per process."""
+    codes: dict[str, str] = {}
+    for code, name in countries:
+        codes[fold(code)] = code
+        codes[fold(str(name))] = code
+    return codes
+
+
 def _choice_message(value: str, choices: list[tuple[str, str]]) -> str:
     allowed = ", ".join(code for code, _ in choices)
     return f"'{value}' is not one of: {allowed}."
@@ -145,17 +164,17 @@ class OrganisationRowForm(forms.Form):
     year_closed = forms.CharField(required=False)
     aliases = forms.CharField(required=False)
 
-    def _choice(self, name: str, choices: list[tuple[str, str]], default: str = "") -> str:
+    def _choice(self, name: str, vocabulary: type[models.TextChoices], default: str = "") -> str:
         value = self.cleaned_data.get(name, "").strip()
         if not value:
             return default
-        by_key = {fold(code): code for code, _ in choices} | {fold(label): code for code, label in choices}
-        if fold(value) not in by_key:
-            raise forms.ValidationError(_choice_message(value, choices))
-        return by_key[fold(value)]
+        code = _vocabulary(vocabulary).get(fold(value))
+        if code is None:
+            raise forms.ValidationError(_choice_message(value, vocabulary.choices))
+        return code
 
     def clean_kind(self) -> str:
-        return self._choice("kind", Kind.choices, Kind.MUSEUM.value)
+        return self._choice("kind", Kind, Kind.MUSEUM.value)
 
     def clean_governance(self) -> str:
         value: str = self.cleaned_data.get("governance", "").strip()
@@ -170,22 +189,22 @@ class OrganisationRowForm(forms.Form):
         return value == "true"
 
     def clean_nation(self) -> str:
-        return self._choice("nation", Nation.choices)
+        return self._choice("nation", Nation)
 
     def clean_accreditation(self) -> str:
-        return self._choice("accreditation", Accreditation.choices)
+        return self._choice("accreditation", Accreditation)
 
     def clean_size(self) -> str:
-        return self._choice("size", Size.choices)
+        return self._choice("size", Size)
 
     def clean_country(self) -> str:
         value = self.cleaned_data.get("country", "").strip()
         if not value:
             return "GB"
-        code = countries.by_name(value) or value.upper()
-        if code not in dict(countries):
+        code = country_codes().get(fold(value))
+        if code is None:
             raise forms.ValidationError(f"'{value}' is not a country name or ISO 3166 code.")
-        return str(code)
+        return code
 
     def _number(self, name: str) -> float | None:
         value = self.cleaned_data.get(name, "").strip()
