@@ -43,7 +43,6 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",
@@ -93,7 +92,7 @@ TEMPLATES = [
     },
 ]
 
-# dj-database-url returns {} for an empty string, so an empty DATABASE_URL means SQLite too.
+# An empty DATABASE_URL counts as unset (envstr), so it means SQLite too.
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'museumshare.sqlite3'}"),
@@ -163,20 +162,6 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-LEAFLET_CONFIG = {
-    # No tile server by default: the app draws its own ONS boundaries. A deployment online
-    # can name one with MAP_TILE_URL (and credit it with MAP_TILE_ATTRIBUTION).
-    "TILES": (
-        [("Map", envstr("MAP_TILE_URL", ""), {"attribution": envstr("MAP_TILE_ATTRIBUTION", "")})]
-        if envstr("MAP_TILE_URL", "")
-        else []
-    ),
-    "DEFAULT_CENTER": (54.5, -3.0),
-    "DEFAULT_ZOOM": 5,
-    "RESET_VIEW": False,
-    "NO_GLOBALS": False,
-}
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from museumshare.core.models import AuditEntry
 Snapshot = dict[str, Any]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -31,7 +31,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> Snapshot:
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        result[name] = _plain(getattr(obj, attname))
+        result[name] = plain(getattr(obj, attname))
     return result
 
 

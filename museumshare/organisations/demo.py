@@ -39,7 +39,7 @@ CAST = (
 
 @transaction.atomic
 def ensure_cast(password: str) -> dict[str, User]:
-    """Create the cast's accounts (with `password`) and memberships where missing."""
+    """Create the cast's accounts and memberships where missing; every demo account gets `password`."""
     users: dict[str, User] = {}
     for person in CAST:
         user = User.objects.filter(email=person.email).first()
@@ -48,6 +48,9 @@ def ensure_cast(password: str) -> dict[str, User]:
                 person.email, password, name=person.name, is_staff=person.superuser, is_superuser=person.superuser
             )
             audit.record(actor=None, action="user.create_demo", obj=user)
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
         if person.group:
             user.groups.add(Group.objects.get_or_create(name=person.group.value)[0])
         organisation = (

@@ -75,6 +75,7 @@ MM_COLUMNS = {
     "nation": "Admin_area",
 }
 MM_STILL_OPEN = "9999"
+KEPT_WHEN_BLANK = ("website", "aliases")
 
 
 class ImportFailed(Exception):
@@ -389,6 +390,12 @@ def _validate(
             )
         }
         values["aliases"] = "\n".join(a.strip() for a in data["aliases"].split("|") if a.strip())
+        # A national site is national whatever the file says, or every import would undo the grouping.
+        values["is_national"] = values["is_national"] or data["ref"] in national_refs
+        # Websites and aliases are also kept by people; a file that leaves them blank keeps theirs.
+        for name in KEPT_WHEN_BLANK:
+            if not values[name]:
+                del values[name]
         candidates.append(Candidate(row=number, ref=data["ref"], values=values))
     return candidates
 
@@ -632,6 +639,7 @@ def import_organisations(
         raise ImportFailed(f"{summary.rejected} of {len(rows)} rows have errors, so nothing was imported.", summary)
     _place(candidates, summary)
     _flag_duplicates(candidates, summary)
+    summary.warnings.sort(key=lambda problem: problem.row)
     with transaction.atomic():
         _write(candidates, summary, actor)
         summary.national_bodies = group_national_museums(actor=actor)

@@ -248,3 +248,25 @@ def test_national_sites_become_venues_of_their_body(register: dict[str, Organisa
     gallery.refresh_from_db()
     assert gallery.is_national_body
     assert list(gallery.venues.values_list("site__external_id", flat=True)) == ["mm.domus.SE583"]
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_the_website_people_entered_when_the_file_has_none(tmp_path: Path) -> None:
+    import_organisations(path=mm_rows(tmp_path, {"mm.domus.NE026"}))
+    Organisation.objects.update(website="https://laingartgallery.org.uk/")
+
+    again = import_organisations(path=mm_rows(tmp_path, {"mm.domus.NE026"}))
+
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert Organisation.objects.get().website == "https://laingartgallery.org.uk/"
+
+
+@pytest.mark.django_db
+def test_a_national_site_stays_national_whatever_the_file_says(tmp_path: Path) -> None:
+    tate_modern = "mm.ace.1136,Tate Modern,gallery,Government-National,false,England,SE1 9TG,51.5076,-0.0994,GB,"
+    import_organisations(path=own_csv(tmp_path, tate_modern))
+
+    again = import_organisations(path=own_csv(tmp_path, tate_modern))
+
+    assert Organisation.objects.get(external_id="mm.ace.1136").is_national
+    assert (again.updated, again.unchanged) == (0, 1)
