@@ -340,7 +340,11 @@ def national_sites() -> list[dict[str, str]]:
 def _validate(
     fmt: str, rows: list[dict[str, str]], summary: ImportSummary, on_row: Callable[[], None] | None
 ) -> list[Candidate]:
-    national_refs = {site["site_ref"] for site in national_sites()}
+    sites = national_sites()
+    national_refs = {site["site_ref"] for site in sites}
+    # A national body whose main site is a register entry goes by its own name today
+    # (Museum of the Home, not Geffrye Museum); the register's name stays as an alias.
+    body_names = {site["body_ref"]: site["body_name"] for site in sites if site["body_ref"] == site["site_ref"]}
 
     def column_name(column: str) -> str:
         return MM_COLUMNS.get(column, column) if fmt == "Mapping Museums" else column
@@ -389,7 +393,11 @@ def _validate(
                 "nation",
             )
         }
-        values["aliases"] = "\n".join(a.strip() for a in data["aliases"].split("|") if a.strip())
+        aliases = [a.strip() for a in data["aliases"].split("|") if a.strip()]
+        if data["ref"] in body_names and body_names[data["ref"]] != values["name"]:
+            aliases.append(values["name"])
+            values["name"] = body_names[data["ref"]]
+        values["aliases"] = "\n".join(aliases)
         # A national site is national whatever the file says, or every import would undo the grouping.
         values["is_national"] = values["is_national"] or data["ref"] in national_refs
         # Websites and aliases are also kept by people; a file that leaves them blank keeps theirs.

@@ -277,7 +277,7 @@ class Contact(models.Model):
         help_text="Only contacts who have agreed are shown to people outside the organisation.",
     )
     is_partnership_lead = models.BooleanField(
-        "head of partnerships",
+        "Head of Partnerships",
         default=False,
         help_text="The person to contact first about partnerships.",
     )

@@ -108,6 +108,7 @@ def national_museums(request: HttpRequest) -> HttpResponse:
         Organisation.objects.national_bodies()
         .filter(partnership_report=True)
         .annotate(site_count=Count("venues"))
+        .order_by("name")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.public(), to_attr="public_contacts"))
     )
     return render(request, "organisations/national_museums.html", {"bodies": bodies})

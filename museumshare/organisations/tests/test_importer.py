@@ -70,6 +70,9 @@ def test_it_imports_the_real_register_with_one_warning_and_groups_the_national_m
         "Tate St Ives",
     ]
     assert tate.region_name == "London"
+    home = Organisation.objects.get(external_id="mm.domus.SE022")
+    assert (home.name, home.aliases) == ("Museum of the Home", "Geffrye Museum")
+    assert list(Organisation.objects.search("geffrye")) == [home]
     assert Organisation.objects.filter(year_closed__isnull=False).count() == 844
 
     again = import_organisations(path=MAPPING_MUSEUMS_FILE)
