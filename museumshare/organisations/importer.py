@@ -271,21 +271,20 @@ def _mm_kind(row: dict[str, str]) -> str:
     return Kind.MUSEUM
 
 
-def mapping_museums_row(row: dict[str, str], national_refs: set[str]) -> dict[str, str]:
+def mapping_museums_row(row: dict[str, str]) -> dict[str, str]:
     """A Mapping Museums row in the columns of the museumshare format."""
     opened, _ = _mm_years(row.get("Year_opened", ""))
     _, closed = _mm_years(row.get("Year_closed", ""))
     admin_nation = row.get("Admin_area", "").strip("/").split("/")[0]
     postcode = row.get("Postcode", "").strip()
     country = geography.crown_dependency(postcode) or "GB"
-    ref = row.get("museum_id", "").strip()
     governance = row.get("Governance", "").strip()
     return {
-        "ref": ref,
+        "ref": row.get("museum_id", "").strip(),
         "name": row.get("Name_of_museum", "").strip(),
         "kind": _mm_kind(row),
         "governance": governance,
-        "is_national": "true" if governance == Governance.NATIONAL or ref in national_refs else "false",
+        "is_national": "true" if governance == Governance.NATIONAL else "false",
         "nation": admin_nation if admin_nation in Nation.values else "",
         "address_line_1": row.get("Address_line_1", "").strip(),
         "address_line_2": row.get("Address_line_2", "").strip(),
@@ -354,7 +353,7 @@ def _validate(
     for number, raw in enumerate(rows, start=2):
         if on_row:
             on_row()
-        record = mapping_museums_row(raw, national_refs) if fmt == "Mapping Museums" else raw
+        record = mapping_museums_row(raw) if fmt == "Mapping Museums" else raw
         form = OrganisationRowForm(data={k: (v or "") for k, v in record.items() if k})
         ref = (record.get("ref") or "").strip()
         problems = [
@@ -370,29 +369,7 @@ def _validate(
             summary.errors.extend(problems)
             continue
         data = form.cleaned_data
-        values = {
-            name: data[name]
-            for name in (
-                "name",
-                "kind",
-                "governance",
-                "is_national",
-                "accreditation",
-                "size",
-                "subject",
-                "year_opened",
-                "year_closed",
-                "website",
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-                "latitude",
-                "longitude",
-                "country",
-                "nation",
-            )
-        }
+        values = {name: value for name, value in data.items() if name not in ("ref", "aliases")}
         aliases = [a.strip() for a in data["aliases"].split("|") if a.strip()]
         if data["ref"] in body_names and body_names[data["ref"]] != values["name"]:
             aliases.append(values["name"])
@@ -414,14 +391,7 @@ def _place(candidates: list[Candidate], summary: ImportSummary) -> None:
     for c in candidates:
         v = c.values
         lat, lon = v["latitude"], v["longitude"]
-        for name in (
-            "region_code",
-            "region_name",
-            "upper_tier_code",
-            "upper_tier_name",
-            "district_code",
-            "district_name",
-        ):
+        for name in Organisation.GEOGRAPHY_FIELDS:
             v[name] = ""
         if v["country"] != "GB":
             v["nation"] = ""

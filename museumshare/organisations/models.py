@@ -82,6 +82,15 @@ class Located(models.Model):
     district_code = models.CharField("local authority code", max_length=9, blank=True, db_index=True)
     district_name = models.CharField("local authority", max_length=100, blank=True)
 
+    # Worked out from the point, never typed in.
+    GEOGRAPHY_FIELDS: ClassVar[tuple[str, ...]] = (
+        "region_code",
+        "region_name",
+        "upper_tier_code",
+        "upper_tier_name",
+        "district_code",
+        "district_name",
+    )
     LOCATION_FIELDS: ClassVar[tuple[str, ...]] = (
         "address_line_1",
         "address_line_2",
@@ -91,12 +100,7 @@ class Located(models.Model):
         "longitude",
         "country",
         "nation",
-        "region_code",
-        "region_name",
-        "upper_tier_code",
-        "upper_tier_name",
-        "district_code",
-        "district_name",
+        *GEOGRAPHY_FIELDS,
     )
 
     class Meta:
