@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "museumshare.core",
     "museumshare.accounts",
     "museumshare.organisations",
+    "museumshare.activities",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("museumshare.accounts.urls")),
     path("", include("museumshare.core.urls")),
     path("", include("museumshare.organisations.urls")),
+    path("", include("museumshare.activities.urls")),
     path("admin/", admin.site.urls),
 ]
 

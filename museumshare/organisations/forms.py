@@ -1,8 +1,11 @@
+import difflib
+import re
 from typing import Any
 
 from django import forms
 
 from museumshare.core import geography
+from museumshare.core.text import fold
 from museumshare.organisations.models import Accreditation, Contact, Governance, Kind, Nation, Organisation, Size
 
 SORTS = {
@@ -132,3 +135,80 @@ class ContactForm(forms.ModelForm[Contact]):
         if not data.get("email") and not data.get("phone") and not self.errors:
             self.add_error("email", "Enter an email address or a phone number, so people can get in touch.")
         return data
+
+
+class OrganisationMatcher:
+    """Finds an organisation from what a person typed or a spreadsheet says.
+
+    Accepts the label the type-ahead offers ("Laing Art Gallery, Newcastle upon Tyne
+    [laing-art-gallery]"), a slug, a register id such as mm.domus.NE026, or an exact name
+    (ignoring case and accents) that only one organisation has. Loads the register's names once,
+    so one matcher serves a whole form or a whole import.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[int]] | None = None
+        self._names: dict[str, str] = {}
+
+    def _index(self) -> dict[str, list[int]]:
+        if self._by_key is None:
+            self._by_key = {}
+            rows = Organisation.objects.values_list("pk", "name", "slug", "external_id", "aliases")
+            for pk, name, slug, external_id, aliases in rows.iterator(chunk_size=2000):
+                keys = {f"slug:{slug}", fold(name), *(fold(a) for a in aliases.splitlines() if a.strip())}
+                if external_id:
+                    keys.add(f"id:{external_id.lower()}")
+                for key in keys:
+                    self._by_key.setdefault(key, []).append(pk)
+                self._names[fold(name)] = name
+        return self._by_key
+
+    def find(self, text: str) -> Organisation:
+        """The one organisation `text` names; ValidationError saying why not, with near misses."""
+        text = text.strip()
+        index = self._index()
+        match = re.search(r"\[([^\]]+)\]\s*$", text)
+        for key in ([f"slug:{match.group(1)}"] if match else []) + [
+            f"slug:{text}",
+            f"id:{text.lower()}",
+            fold(text),
+        ]:
+            pks = index.get(key, [])
+            if len(pks) == 1:
+                return Organisation.objects.get(pk=pks[0])
+            if len(pks) > 1:
+                raise forms.ValidationError(
+                    f"{len(pks)} organisations are called '{text}'. Choose one from the list, or give its id."
+                )
+        near = difflib.get_close_matches(fold(text), self._names, n=3, cutoff=0.75)
+        hint = f" Did you mean {' or '.join(repr(self._names[n]) for n in near)}?" if near else ""
+        raise forms.ValidationError(f"No organisation is called '{text}'.{hint}")
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """What the type-ahead offers and OrganisationMatcher reads back."""
+    place = organisation.town or organisation.district_name or organisation.country.name
+    return (
+        f"{organisation.name}, {place} [{organisation.slug}]" if place else f"{organisation.name} [{organisation.slug}]"
+    )
+
+
+class OrganisationField(forms.CharField):
+    """A text box that takes an organisation's name, id or type-ahead label and gives the organisation."""
+
+    def __init__(self, *args: Any, matcher: OrganisationMatcher | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 300)
+        super().__init__(*args, **kwargs)
+        self.matcher = matcher or OrganisationMatcher()
+        self.widget.attrs.update(
+            {"autocomplete": "off", "list": "organisation-options", "class": "organisation-picker"}
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        return organisation_label(value) if isinstance(value, Organisation) else value
+
+    def clean(self, value: Any) -> Organisation | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        return self.matcher.find(text)

@@ -6,6 +6,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("organisations/", views.directory, name="directory"),
+    path("organisations/lookup/", views.lookup, name="lookup"),
     path("national-museums/", views.national_museums, name="national_museums"),
     path("organisations/<slug:slug>/", views.detail, name="detail"),
     path("organisations/<slug:slug>/edit/", views.edit_offer, name="edit_offer"),

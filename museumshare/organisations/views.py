@@ -7,14 +7,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from museumshare.core import exports
 from museumshare.organisations import services
-from museumshare.organisations.forms import ContactForm, DirectoryFilterForm, OfferForm
+from museumshare.organisations.forms import ContactForm, DirectoryFilterForm, OfferForm, organisation_label
 from museumshare.organisations.models import Contact, Organisation
 
 PAGE_SIZE = 25
+LOOKUP_SIZE = 20
 EXPORT_HEADER = [
     "ref", "name", "kind", "governance", "is_national", "national_group", "accreditation", "size",
     "subject", "year_opened", "year_closed", "address_line_1", "address_line_2", "town", "postcode",
@@ -53,6 +54,14 @@ def directory(request: HttpRequest) -> HttpResponse:
             "nation_counts": sorted((k or "Outside the UK", v) for k, v in nation_counts.items()),
         },
     )
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Type-ahead suggestions for the organisation boxes on forms, as <option>s for a <datalist>."""
+    query = request.GET.get("q", "").strip()
+    found = Organisation.objects.search(query).order_by("name")[:LOOKUP_SIZE] if len(query) >= 2 else []
+    return render(request, "organisations/lookup_options.html", {"labels": [organisation_label(o) for o in found]})
 
 
 def _download(organisations: Any, form: DirectoryFilterForm, fmt: str) -> HttpResponse:

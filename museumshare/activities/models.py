@@ -1,0 +1,320 @@
+from datetime import date
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from museumshare.accounts.models import PlatformGroup
+from museumshare.core import years
+from museumshare.organisations.models import Located, Membership, Organisation, Venue
+
+
+class Area(models.TextChoices):
+    """The areas of the Museum Partnership Report."""
+
+    COLLECTIONS = "collections", "Sharing collections"
+    SKILLS = "skills", "Sharing knowledge and skills"
+    RESEARCH = "research", "Research"
+    AUDIENCES = "audiences", "Audiences and social outcomes"
+
+
+class Kind(models.TextChoices):
+    # Sharing collections
+    LOAN_DISPLAY_UK = "loan_display_uk", "Loan for display (UK)"
+    LOAN_DISPLAY_INTERNATIONAL = "loan_display_international", "Loan for display (international)"
+    LONG_TERM_LOAN = "long_term_loan", "Long-term loan"
+    TOURING_EXHIBITION = "touring_exhibition", "Touring exhibition"
+    CO_PRODUCED_EXHIBITION = "co_produced_exhibition", "Co-produced exhibition or display"
+    RESEARCH_LOAN = "research_loan", "Research loan"
+    ACQUISITION_SUPPORT = "acquisition_support", "Acquisition support"
+    BORROWING = "borrowing", "Borrowing"
+    # Sharing knowledge and skills
+    PLACEMENT = "placement", "Staff placement or secondment"
+    STAFF_EXCHANGE = "staff_exchange", "Staff exchange"
+    MENTORING = "mentoring", "Mentoring"
+    INTERNSHIP = "internship", "Internship"
+    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+    SECTOR_TRAINING = "sector_training", "Training or seminar for the sector"
+    PEER_KNOWLEDGE_EXCHANGE = "peer_knowledge_exchange", "Peer knowledge exchange"
+    ADVICE = "advice", "Advice"
+    FORMAL_NETWORK = "formal_network", "Formal network"
+    SUBJECT_SPECIALIST_NETWORK = "subject_specialist_network", "Subject specialist network"
+    # Research
+    RESEARCH_PROJECT = "research_project", "Research project"
+    DOCTORAL_STUDENTSHIP = "doctoral_studentship", "Doctoral studentship"
+    ACADEMIC_PARTNERSHIP = "academic_partnership", "Academic partnership"
+    # Audiences and social outcomes
+    LEARNING_PROGRAMME = "learning_programme", "Learning programme"
+    COMMUNITY_PARTNERSHIP = "community_partnership", "Community partnership"
+    HEALTH_WELLBEING = "health_wellbeing", "Health and wellbeing"
+    DIGITAL_PROJECT = "digital_project", "Digital project"
+    SHARED_SERVICES = "shared_services", "Shared services (such as storage)"
+
+
+KINDS_BY_AREA: dict[Area, tuple[Kind, ...]] = {
+    Area.COLLECTIONS: tuple(Kind)[0:8],
+    Area.SKILLS: tuple(Kind)[8:18],
+    Area.RESEARCH: tuple(Kind)[18:21],
+    Area.AUDIENCES: tuple(Kind)[21:],
+}
+AREA_OF_KIND: dict[str, Area] = {kind.value: area for area, kinds in KINDS_BY_AREA.items() for kind in kinds}
+
+
+def grouped_kind_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Kinds under their report areas, for a select with option groups."""
+    return [(area.label, [(k.value, k.label) for k in kinds]) for area, kinds in KINDS_BY_AREA.items()]
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PARTNERS = "partners", "Partners only"
+    PRIVATE = "private", "Private to the lead organisation"
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+    HOST = "host", "Host"
+    FUNDER = "funder", "Funder"
+    PARTICIPANT = "participant", "Participant"
+
+
+def _member_organisations(user: Any) -> models.QuerySet[Any]:
+    return Membership.objects.filter(user=user).values("organisation_id")
+
+
+def sees_everything(user: Any) -> bool:
+    return bool(
+        user.is_authenticated and (user.in_group(PlatformGroup.ANALYST) or user.in_group(PlatformGroup.ADMINISTRATOR))
+    )
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def visible_to(self, user: Any) -> "ActivityQuerySet":
+        """What `user` may see: the one rule every list, export, count, API and map uses.
+
+        Anyone sees public activities. Members of an organisation see every activity it leads and
+        the partners-only ones it is a partner on. Analysts and administrators see everything.
+        """
+        if sees_everything(user):
+            return self
+        if not user.is_authenticated:
+            return self.filter(visibility=Visibility.PUBLIC)
+        mine = _member_organisations(user)
+        partnered = Partner.objects.filter(activity=OuterRef("pk"), organisation__in=mine)
+        return self.filter(
+            Q(visibility=Visibility.PUBLIC) | Q(lead__in=mine) | (Q(visibility=Visibility.PARTNERS) & Exists(partnered))
+        )
+
+    def in_year(self, year: int) -> "ActivityQuerySet":
+        """Activities whose period overlaps reporting year `year` (2020 for 2020/21)."""
+        return self.filter(start_date__lte=years.end(year)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=years.start(year))
+        )
+
+    def involving(self, organisation: Organisation | int) -> "ActivityQuerySet":
+        """Led by `organisation` or with it as a partner of any role."""
+        return self.filter(Exists(Partner.objects.filter(activity=OuterRef("pk"), organisation=organisation)))
+
+
+class Activity(models.Model):
+    """One piece of partnership work between organisations, recorded once."""
+
+    title = models.CharField(max_length=250)
+    kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
+    lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_activities")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty for work that is still going on.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    description = models.TextField(blank=True)
+    visitors = models.PositiveIntegerField(null=True, blank=True, help_text="People who saw it.")
+    participants = models.PositiveIntegerField(null=True, blank=True, help_text="People who took part.")
+    objects_count = models.PositiveIntegerField("objects involved", null=True, blank=True)
+    funding_amount = models.DecimalField("funding (£)", max_digits=12, decimal_places=2, null=True, blank=True)
+    funder = models.CharField(max_length=200, blank=True, help_text="Who funded it, if anyone.")
+    themes = models.CharField(max_length=300, blank=True, help_text="Separate themes with commas.")
+    not_pre_planned = models.BooleanField(
+        "not pre-planned",
+        default=False,
+        help_text="Created in response to an emergency, such as the pandemic.",
+    )
+    digital = models.BooleanField(default=False, help_text="Delivered online or with a digital product.")
+    evidence_links = models.TextField(blank=True, help_text="Web addresses of reports, press or photos, one a line.")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PARTNERS)
+    external_ref = models.CharField(
+        "reference",
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Your own reference for it, e.g. from a spreadsheet; imports match on it.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "title",
+        "kind",
+        "lead",
+        "start_date",
+        "end_date",
+        "status",
+        "description",
+        "visitors",
+        "participants",
+        "objects_count",
+        "funding_amount",
+        "funder",
+        "themes",
+        "not_pre_planned",
+        "digital",
+        "evidence_links",
+        "visibility",
+        "external_ref",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            models.Index(fields=["visibility", "-start_date"]),
+            models.Index(fields=["lead", "-start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="activity_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
+
+    @property
+    def area(self) -> Area:
+        return AREA_OF_KIND[self.kind]
+
+    def reporting_years(self, today: date | None = None) -> list[str]:
+        return [years.label(y) for y in years.overlapping(self.start_date, self.end_date, today)]
+
+    def theme_list(self) -> list[str]:
+        return [theme.strip() for theme in self.themes.split(",") if theme.strip()]
+
+    def evidence_list(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+    def is_international(self) -> bool:
+        """Any place outside the UK (needs `places` loaded, or costs a query)."""
+        return any(not place.is_uk for place in self.places.all())
+
+
+class Partner(models.Model):
+    """An organisation's part in an activity, and what it alone records: its venue and reach."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships")
+    role = models.CharField(max_length=12, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    visitors = models.PositiveIntegerField(null=True, blank=True, help_text="People who saw it at your venue.")
+    participants = models.PositiveIntegerField(
+        null=True, blank=True, help_text="People from your organisation who took part."
+    )
+
+    DETAIL_FIELDS: ClassVar[tuple[str, ...]] = ("venue", "visitors", "participants")
+
+    class Meta:
+        ordering = ["activity", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "organisation"], name="one_partner_row_per_organisation")
+        ]
+        indexes = [models.Index(fields=["organisation", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Place(Located):
+    """Where an activity happened: an organisation's site, a local authority, or a country abroad.
+
+    The geography (district, region, nation) is copied in when the place is recorded, so that
+    counting by place is a GROUP BY on GSS codes with no geometry work.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="places")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["activity", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NetworkKind(models.TextChoices):
+    FORMAL = "formal", "Formal network"
+    SUBJECT_SPECIALIST = "subject_specialist", "Subject specialist network"
+
+
+class Network(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=NetworkKind.choices, default=NetworkKind.FORMAL)
+    description = models.TextField(blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    coordinator = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="coordinated_networks"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NetworkMembership(models.Model):
+    """An organisation's membership of a network in one reporting year (2020 for 2020/21)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="network_memberships")
+    year = models.PositiveSmallIntegerField(help_text="The reporting year it starts in: 2020 for 2020/21.")
+
+    class Meta:
+        ordering = ["network", "-year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "organisation", "year"], name="one_membership_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.network}, {years.label(self.year)}"
+
+
+def new_partners(organisation: Organisation | int, year: int) -> models.QuerySet[Organisation]:
+    """Organisations `organisation` worked with in `year` and never before (a derived fact)."""
+    this_year = Activity.objects.in_year(year).involving(organisation)
+    earlier = Activity.objects.filter(start_date__lt=years.start(year)).involving(organisation)
+    return (
+        Organisation.objects.filter(partnerships__activity__in=this_year)
+        .exclude(partnerships__activity__in=earlier)
+        .exclude(pk=getattr(organisation, "pk", organisation))
+        .distinct()
+    )

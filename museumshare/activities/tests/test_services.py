@@ -1,0 +1,102 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from museumshare.accounts.models import User
+from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility, new_partners
+from museumshare.activities.services import PlaceSpec, activity_create, activity_update
+from museumshare.core.models import AuditEntry
+from museumshare.organisations.models import Organisation
+
+
+def exhibition(alice: User, lead: Organisation, partner: Organisation, **extra: object) -> Activity:
+    data = {
+        "title": "Portraits of the North",
+        "kind": Kind.CO_PRODUCED_EXHIBITION,
+        "lead": lead,
+        "start_date": date(2020, 9, 1),
+        "end_date": date(2021, 5, 31),
+        "visibility": Visibility.PARTNERS,
+    } | extra
+    return activity_create(
+        actor=alice,
+        data=data,
+        partners=[(partner, PartnerRole.HOST)],
+        places=[PlaceSpec(organisation=partner), PlaceSpec(country="FR")],
+    )
+
+
+def test_it_records_the_lead_as_a_partner_and_copies_the_places_geography(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    activity = exhibition(alice, portrait_gallery, laing)
+
+    assert sorted(activity.partners.values_list("organisation__name", "role")) == [
+        ("Laing Art Gallery", "host"),
+        ("National Portrait Gallery", "lead"),
+    ]
+    uk, abroad = activity.places.order_by("id")
+    assert (uk.district_code, uk.region_name, uk.is_uk) == ("E08000021", "North East", True)
+    assert (abroad.name, abroad.country.code, abroad.is_uk) == ("France", "FR", False)
+    assert activity.is_international()
+    assert activity.reporting_years() == ["2020/21", "2021/22"]
+    assert AuditEntry.objects.get(action="activity.create").actor == alice
+
+
+def test_an_update_keeps_partners_details_and_records_the_change(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    activity = exhibition(alice, portrait_gallery, laing)
+    activity.partners.filter(organisation=laing).update(visitors=1200)
+
+    changes = activity_update(
+        activity=activity, actor=alice, data={"visitors": 5000}, partners=[(laing, PartnerRole.PARTNER)]
+    )
+
+    assert changes["visitors"] == [None, 5000]
+    assert activity.partners.get(organisation=laing).visitors == 1200
+    assert activity.partners.get(organisation=laing).role == PartnerRole.PARTNER
+
+
+def test_it_refuses_an_activity_that_ends_before_it_starts(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    with pytest.raises(ValidationError):
+        exhibition(alice, portrait_gallery, laing, end_date=date(2019, 1, 1))
+    assert not Activity.objects.exists()
+
+
+def test_a_partner_is_new_in_the_first_year_they_work_together(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    exhibition(alice, portrait_gallery, laing)
+
+    assert list(new_partners(portrait_gallery, 2020)) == [laing]
+    assert list(new_partners(portrait_gallery, 2021)) == []
+    assert list(new_partners(laing, 2020)) == [portrait_gallery]
+
+
+@pytest.mark.parametrize(
+    ("visibility", "seen_by"),
+    [
+        (Visibility.PUBLIC, {"anonymous", "alice", "bob", "charlie", "analyst", "admin"}),
+        (Visibility.PARTNERS, {"alice", "bob", "analyst", "admin"}),
+        (Visibility.PRIVATE, {"alice", "analyst", "admin"}),
+    ],
+)
+def test_who_sees_an_activity_depends_on_its_visibility(
+    cast: dict[str, User], portrait_gallery: Organisation, laing: Organisation, visibility: str, seen_by: set[str]
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    activity = exhibition(cast["alice"], portrait_gallery, laing, visibility=visibility)
+    people = {"anonymous": AnonymousUser(), **cast}
+
+    seeing = {
+        name for name, user in people.items() if Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
+    }
+    allowed = {name for name, user in people.items() if user.has_perm("activities.view_activity", activity)}
+
+    assert seeing == seen_by
+    assert allowed == seen_by
