@@ -1,11 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from museumshare.activities import views
 
 app_name = "activities"
 
-urlpatterns: list = [
-    # Web pages for activities are added here.
-]
+urlpatterns: list[URLPattern] = []
 
 __all__ = ["path", "views"]

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -91,7 +92,7 @@ def test_who_sees_an_activity_depends_on_its_visibility(
     from django.contrib.auth.models import AnonymousUser
 
     activity = exhibition(cast["alice"], portrait_gallery, laing, visibility=visibility)
-    people = {"anonymous": AnonymousUser(), **cast}
+    people: dict[str, Any] = {"anonymous": AnonymousUser(), **cast}
 
     seeing = {
         name for name, user in people.items() if Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
