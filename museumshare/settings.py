@@ -57,10 +57,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "leaflet",
     "django_countries",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "museumshare.core",
     "museumshare.accounts",
     "museumshare.organisations",
     "museumshare.activities",
+    "museumshare.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +169,45 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The REST API (museumshare/api, docs/api.md). A token comes first so that a request without
+# credentials gets 401 with a WWW-Authenticate header; the browser keeps its session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "SEARCH_PARAM": "q",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "museumshare.api.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "museumshare API",
+    "DESCRIPTION": "The register of partnership work between UK museums. See docs/api.md.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc come from the drf-spectacular-sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Organisations, activities and networks each have a "kind", from different lists.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "museumshare.organisations.models.Kind",
+        "ActivityKindEnum": "museumshare.activities.models.Kind",
+        "NetworkKindEnum": "museumshare.activities.models.NetworkKind",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -5,13 +5,26 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
+from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from museumshare.activities.models import Activity, PartnerRole, Status, Visibility, grouped_kind_choices
+from museumshare.activities.models import (
+    KINDS_BY_AREA,
+    Activity,
+    ActivityQuerySet,
+    Area,
+    Kind,
+    Partner,
+    PartnerRole,
+    Place,
+    Status,
+    Visibility,
+    grouped_kind_choices,
+)
 from museumshare.activities.services import PartnerSpec, PlaceSpec
-from museumshare.core import geography
+from museumshare.core import geography, years
 from museumshare.organisations.forms import OrganisationField, OrganisationMatcher
-from museumshare.organisations.models import Organisation, Venue
+from museumshare.organisations.models import Nation, Organisation, Venue
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,6 +102,9 @@ class ActivityForm(forms.ModelForm[Activity], SharedMatcher):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
+        for name, day in (("start_date", start), ("end_date", end)):
+            if day and not years.FIRST <= day.year <= years.LAST:
+                self.add_error(name, f"Enter a date between {years.FIRST} and {years.LAST}.")
         if start and end and end < start:
             self.add_error("end_date", "Enter an end date on or after the start date.")
         return data
@@ -172,3 +188,144 @@ class PartnerDetailsForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = organisation.venues.all()  # type: ignore[attr-defined]
+
+
+ACTIVITY_SORTS = {
+    "newest": (("-start_date", "-id"), "Start date (newest first)"),
+    "oldest": (("start_date", "id"), "Start date (oldest first)"),
+    "title": (("title", "id"), "Title (A to Z)"),
+}
+FIRST_REPORTING_YEAR = 2010
+
+
+def _or_any(choices: Any) -> list[Any]:
+    return [("", "Any"), *choices]
+
+
+def reporting_year_choices(today: date | None = None) -> list[tuple[str, str]]:
+    """Reporting years as the filter offers them, newest first: ("2020-21", "2020/21")."""
+    latest = years.of(today or date.today()) + 1
+    return [(years.slug(year), years.label(year)) for year in range(latest, FIRST_REPORTING_YEAR - 1, -1)]
+
+
+class ActivityFilterForm(forms.Form, SharedMatcher):
+    """The register's search and filters; every field optional, all carried in the URL."""
+
+    q = forms.CharField(label="Title or description", required=False)
+    kind = forms.ChoiceField(label="Kind of activity", required=False, choices=_or_any(grouped_kind_choices()))
+    area = forms.ChoiceField(label="Report area", required=False, choices=_or_any(Area.choices))
+    year = forms.ChoiceField(label="Reporting year", required=False)
+    organisation = OrganisationField(
+        label="Organisation involved", required=False, help_text="Leading it or a partner in it."
+    )
+    partner = OrganisationField(label="Partner organisation", required=False, help_text="A partner, not the lead.")
+    nation = forms.ChoiceField(label="Nation", required=False, choices=_or_any(Nation.choices))
+    region = forms.ChoiceField(label="Region", required=False)
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    status = forms.ChoiceField(required=False, choices=_or_any(Status.choices))
+    visibility = forms.ChoiceField(label="Who can see it", required=False, choices=_or_any(Visibility.choices))
+    national = forms.BooleanField(label="A national museum is involved", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(key, label) for key, (_, label) in ACTIVITY_SORTS.items()]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.share_matcher(OrganisationMatcher())
+        self.fields["year"].choices = _or_any(reporting_year_choices())  # type: ignore[attr-defined]
+        self.fields["region"].choices = _or_any(geography.regions())  # type: ignore[attr-defined]
+        self.fields["local_authority"].choices = _or_any(  # type: ignore[attr-defined]
+            [(d.code, d.name) for d in geography.districts()]
+        )
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters in use that are valid; a mistyped organisation leaves the others working."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
+
+    def filter(self, qs: ActivityQuerySet) -> ActivityQuerySet:
+        data = self.chosen()
+        for word in data.get("q", "").split():
+            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        for name in ("kind", "status", "visibility"):
+            if name in data:
+                qs = qs.filter(**{name: data[name]})
+        if "area" in data:
+            qs = qs.filter(kind__in=[kind.value for kind in KINDS_BY_AREA[Area(data["area"])]])
+        if "year" in data:
+            qs = qs.in_year(years.parse(data["year"]))
+        if "organisation" in data:
+            qs = qs.involving(data["organisation"])
+        if "partner" in data:
+            partnered = Partner.objects.filter(activity=OuterRef("pk"), organisation=data["partner"])
+            qs = qs.filter(Exists(partnered.exclude(role=PartnerRole.LEAD)))
+        for name, lookup in (("nation", "nation"), ("region", "region_code"), ("local_authority", "district_code")):
+            if name in data:
+                qs = qs.filter(Exists(Place.objects.filter(activity=OuterRef("pk"), **{lookup: data[name]})))
+        if "national" in data:
+            nationals = Partner.objects.filter(activity=OuterRef("pk"), organisation__is_national=True)
+            qs = qs.filter(Exists(nationals))
+        return qs.order_by(*ACTIVITY_SORTS[data.get("sort", "newest")][0])
+
+    def _described(self) -> list[tuple[str, str, str]]:
+        """(name, field label, value in words) of each filter in use."""
+        described = []
+        for name, value in self.chosen().items():
+            if name == "sort":
+                continue
+            field = self.fields[name]
+            if isinstance(value, Organisation):
+                text = value.name
+            elif name == "kind":
+                text = Kind(value).label
+            elif value is True:
+                text = "yes"
+            elif isinstance(field, forms.ChoiceField):
+                text = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+            else:
+                text = str(value)
+            described.append((name, str(field.label), text))
+        return described
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(field label, chosen value in words) of each filter in use, for the results summary."""
+        return [(label, text) for _, label, text in self._described()]
+
+    def name_parts(self) -> list[str]:
+        """Words for a download's file name: museumshare-activities-laing-art-gallery-2020-21-…"""
+        special = {"year": self.chosen().get("year", ""), "national": "national museums"}
+        # Whose activities they are comes first, then the rest in the order of the form.
+        described = sorted(self._described(), key=lambda d: d[0] not in ("organisation", "partner"))
+        return [special.get(name, text) for name, _, text in described]
+
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ActivityImportForm(forms.Form):
+    """The upload of a spreadsheet of activities; the importer checks what is in it."""
+
+    file = forms.FileField(
+        label="Spreadsheet of activities",
+        help_text="A CSV file saved as CSV UTF-8, or an Excel workbook (.xlsx), up to 10 MB.",
+        error_messages={
+            "required": "Choose a CSV or Excel file to import.",
+            "empty": "The file is empty: choose the spreadsheet of activities.",
+        },
+    )
+    skip_invalid = forms.BooleanField(
+        label="Skip invalid rows",
+        required=False,
+        help_text="Import the rows without errors and set the others aside to correct. "
+        "Otherwise nothing is imported while any row has an error.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 10 MB: split it into smaller files.")
+        return upload

@@ -1,14 +1,17 @@
 """Writes to the register of partnership activity. Loans and programmes record theirs through here too."""
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries
 
 from museumshare.activities.models import Activity, Partner, PartnerRole, Place
 from museumshare.core import audit, geography
+from museumshare.core.models import AuditEntry
 from museumshare.organisations.models import Located, Organisation, Venue
 
 
@@ -45,34 +48,30 @@ class PlaceSpec:
 PartnerSpec = tuple[Organisation, str]
 
 
-def _partner_rows(lead: Organisation, partners: Iterable[PartnerSpec]) -> dict[int, str]:
-    """Role by organisation id; the lead is always there, as lead, and once."""
-    roles = {org.pk: role for org, role in partners if org.pk != lead.pk}
+def partner_roles(lead: Organisation, partners: Iterable[PartnerSpec]) -> dict[int, str]:
+    """Role by organisation id; the lead is always there, as lead, and the only lead."""
+    roles = {
+        org.pk: PartnerRole.PARTNER if role == PartnerRole.LEAD else role for org, role in partners if org.pk != lead.pk
+    }
     return {lead.pk: PartnerRole.LEAD} | roles
 
 
-def _describe(activity: Activity) -> dict[str, Any]:
+def _describe(
+    activity: Activity, partners: Iterable[Partner] | None = None, places: Iterable[Place] | None = None
+) -> dict[str, Any]:
+    """What the audit log records of an activity; its partners and places are read unless given."""
     values = audit.snapshot(activity, Activity.FIELDS)
-    values["partners"] = sorted(f"{p.organisation_id}:{p.role}" for p in activity.partners.all())
-    values["places"] = sorted(place.name for place in activity.places.all())
+    partners = activity.partners.all() if partners is None else partners
+    places = activity.places.all() if places is None else places
+    values["partners"] = sorted(f"{p.organisation_id}:{p.role}" for p in partners)
+    values["places"] = sorted(place.name for place in places)
     return values
 
 
-@transaction.atomic
 def activity_create(
     *, actor: Any, data: dict[str, Any], partners: Sequence[PartnerSpec] = (), places: Sequence[PlaceSpec] = ()
 ) -> Activity:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    activity = Activity(**data, created_by=user)
-    activity.full_clean(exclude=["lead"])
-    activity.save()
-    Partner.objects.bulk_create(
-        Partner(activity=activity, organisation_id=org_id, role=role)
-        for org_id, role in _partner_rows(activity.lead, partners).items()
-    )
-    Place.objects.bulk_create(spec.build(activity) for spec in places)
-    audit.record(actor=actor, action="activity.create", obj=activity, changes=audit.diff({}, _describe(activity)))
-    return activity
+    return activity_create_many(actor=actor, items=[(data, partners, places)])[0]
 
 
 @transaction.atomic
@@ -92,7 +91,7 @@ def activity_update(
     activity.full_clean(exclude=["lead"])
     activity.save()
     if partners is not None or "lead" in data:
-        wanted = _partner_rows(activity.lead, partners if partners is not None else _current(activity))
+        wanted = partner_roles(activity.lead, partners if partners is not None else _current(activity))
         existing = {p.organisation_id: p for p in activity.partners.all()}
         activity.partners.exclude(organisation_id__in=wanted).delete()
         for org_id, role in wanted.items():
@@ -137,3 +136,54 @@ def partner_update(*, partner: Partner, actor: Any, data: dict[str, Any]) -> dic
             changes={f"{partner.organisation}: {name}": change for name, change in changes.items()},
         )
     return changes
+
+
+@transaction.atomic
+def activity_create_many(
+    *, actor: Any, items: Sequence[tuple[dict[str, Any], Sequence[PartnerSpec], Sequence[PlaceSpec]]]
+) -> list[Activity]:
+    """Record activities, each from (data, partners, places), in a few queries for them all.
+
+    Imports record thousands at once, so the checks that would cost a query an activity (unique
+    references, the end-after-start constraint) are made for the whole batch in Python.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    activities = []
+    for data, _, _ in items:
+        activity = Activity(**data, created_by=user)
+        activity.full_clean(exclude=["lead"], validate_unique=False, validate_constraints=False)
+        if activity.end_date and activity.end_date < activity.start_date:
+            raise ValidationError({"end_date": "Enter an end date on or after the start date."})
+        activities.append(activity)
+    refs = Counter(activity.external_ref for activity in activities if activity.external_ref)
+    used = {ref for ref, count in refs.items() if count > 1}
+    unique = list(refs)
+    for start in range(0, len(unique), 500):
+        found = Activity.objects.filter(external_ref__in=unique[start : start + 500])
+        used.update(ref for ref in found.values_list("external_ref", flat=True) if ref)
+    if used:
+        raise ValidationError({"external_ref": f"These references are already used: {', '.join(sorted(used))}."})
+    Activity.objects.bulk_create(activities, batch_size=500)
+    partners: dict[int, list[Partner]] = {}
+    places: dict[int, list[Place]] = {}
+    for activity, (_, partner_specs, place_specs) in zip(activities, items, strict=True):
+        partners[activity.pk] = [
+            Partner(activity=activity, organisation_id=org_id, role=role)
+            for org_id, role in partner_roles(activity.lead, partner_specs).items()
+        ]
+        places[activity.pk] = [spec.build(activity) for spec in place_specs]
+    Partner.objects.bulk_create([p for rows in partners.values() for p in rows], batch_size=1000)
+    Place.objects.bulk_create([p for rows in places.values() for p in rows], batch_size=1000)
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                actor=actor,
+                action="activity.create",
+                obj=activity,
+                changes=audit.diff({}, _describe(activity, partners[activity.pk], places[activity.pk])),
+            )
+            for activity in activities
+        ],
+        batch_size=500,
+    )
+    return activities

@@ -17,7 +17,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # 1200 and 1200.00 are the same amount; record them alike.
+        return format(value.normalize(), "f")
     if isinstance(value, models.Model):
         return value.pk
     if value is None or isinstance(value, (str, int, float, bool, list, dict)):

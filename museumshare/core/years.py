@@ -6,6 +6,7 @@ A reporting year is held as the calendar year it starts in (2020 for 2020/21).
 import re
 from datetime import date
 
+FIRST, LAST = 1900, 2099
 LABEL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
 
 
@@ -43,6 +44,8 @@ def parse(text: str) -> int:
     if not match:
         raise ValueError(f"'{text}' is not a reporting year like 2020/21.")
     first, second = int(match.group(1)), match.group(2)
+    if not FIRST <= first <= LAST:
+        raise ValueError(f"'{text}' is outside the years museumshare records ({label(FIRST)} to {label(LAST)}).")
     if int(second) % 100 != (first + 1) % 100:
         raise ValueError(f"'{text}' is not a reporting year: the second year must follow the first.")
     return first

@@ -11,7 +11,6 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first re
 
 import csv
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_countries import countries
 
-from museumshare.core import audit, geography
+from museumshare.core import audit, geography, imports
+from museumshare.core.console import OnRow
+from museumshare.core.imports import ImportFailed as ImportFailed  # the command and callers catch it from here
+from museumshare.core.imports import Problem, vocabulary
 from museumshare.core.models import AuditEntry
 from museumshare.core.text import fold
 from museumshare.organisations.models import Accreditation, Governance, Kind, Nation, Organisation, Size, Venue
@@ -78,50 +80,12 @@ MM_STILL_OPEN = "9999"
 KEPT_WHEN_BLANK = ("website", "aliases")
 
 
-class ImportFailed(Exception):
-    """The file cannot be imported at all, or has row errors and `skip_invalid` was not given."""
-
-    def __init__(self, message: str, summary: "ImportSummary | None" = None) -> None:
-        super().__init__(message)
-        self.summary = summary
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-    ref: str = ""
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
-
-
 @dataclass
-class ImportSummary:
+class ImportSummary(imports.ImportSummary):
     format: str = ""
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     flagged_for_review: int = 0
     national_bodies: int = 0
-    rejects_path: Path | None = None
-
-    @property
-    def rejected(self) -> int:
-        return len({problem.row for problem in self.errors})
-
-
-@cache
-def _vocabulary(vocabulary: type[models.TextChoices]) -> dict[str, str]:
-    """A vocabulary's codes by folded code and by folded label, so 'Historic house' works too."""
-    return {fold(str(label)): str(code) for code, label in vocabulary.choices} | {
-        fold(str(code)): str(code) for code in vocabulary.values
-    }
 
 
 @cache
@@ -165,13 +129,13 @@ class OrganisationRowForm(forms.Form):
     year_closed = forms.CharField(required=False)
     aliases = forms.CharField(required=False)
 
-    def _choice(self, name: str, vocabulary: type[models.TextChoices], default: str = "") -> str:
+    def _choice(self, name: str, choices: type[models.TextChoices], default: str = "") -> str:
         value = self.cleaned_data.get(name, "").strip()
         if not value:
             return default
-        code = _vocabulary(vocabulary).get(fold(value))
+        code = vocabulary(choices).get(fold(value))
         if code is None:
-            raise forms.ValidationError(_choice_message(value, vocabulary.choices))
+            raise forms.ValidationError(_choice_message(value, choices.choices))
         return code
 
     def clean_kind(self) -> str:
@@ -336,9 +300,7 @@ def national_sites() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _validate(
-    fmt: str, rows: list[dict[str, str]], summary: ImportSummary, on_row: Callable[[], None] | None
-) -> list[Candidate]:
+def _validate(fmt: str, rows: list[dict[str, str]], summary: ImportSummary, on_row: OnRow | None) -> list[Candidate]:
     sites = national_sites()
     national_refs = {site["site_ref"] for site in sites}
     # A national body whose main site is a register entry goes by its own name today
@@ -352,7 +314,7 @@ def _validate(
     candidates: list[Candidate] = []
     for number, raw in enumerate(rows, start=2):
         if on_row:
-            on_row()
+            on_row("Checking", number - 1, len(rows))
         record = mapping_museums_row(raw) if fmt == "Mapping Museums" else raw
         form = OrganisationRowForm(data={k: (v or "") for k, v in record.items() if k})
         ref = (record.get("ref") or "").strip()
@@ -589,16 +551,9 @@ def _venue_for_site(body: Organisation, site: Organisation, actor: Any) -> None:
 
 
 def _write_rejects(path: Path, header: list[str], rows: list[dict[str, str]], errors: list[Problem]) -> None:
-    by_row: dict[int, list[str]] = {}
-    for problem in errors:
-        by_row.setdefault(problem.row, []).append(str(problem))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["row", *header, "errors"])
-        for number, raw in enumerate(rows, start=2):
-            if number in by_row:
-                writer.writerow([number, *(raw.get(col, "") for col in header), "; ".join(by_row[number])])
+        imports.write_rejects(f, header, enumerate(rows, start=2), errors)
 
 
 def import_organisations(
@@ -607,7 +562,7 @@ def import_organisations(
     actor: Any = None,
     skip_invalid: bool = False,
     rejects_path: Path | None = None,
-    on_row: Callable[[], None] | None = None,
+    on_row: OnRow | None = None,
 ) -> ImportSummary:
     """Import a CSV file into the register; see the module docstring for the rules."""
     fmt, header, rows = _read(path)

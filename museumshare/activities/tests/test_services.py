@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility, new_partners
-from museumshare.activities.services import PlaceSpec, activity_create, activity_update
+from museumshare.activities.services import PlaceSpec, activity_create, activity_create_many, activity_update
 from museumshare.core.models import AuditEntry
 from museumshare.organisations.models import Organisation
 
@@ -101,3 +101,35 @@ def test_who_sees_an_activity_depends_on_its_visibility(
 
     assert seeing == seen_by
     assert allowed == seen_by
+
+
+def test_creating_many_at_once_writes_and_records_what_creating_each_one_does(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    data = {
+        "title": "Portraits of the North",
+        "kind": Kind.TOURING_EXHIBITION,
+        "lead": portrait_gallery,
+        "start_date": date(2020, 9, 1),
+        "visibility": Visibility.PUBLIC,
+    }
+    partners = [(laing, PartnerRole.HOST), (portrait_gallery, PartnerRole.PARTNER)]
+    places = [PlaceSpec(organisation=laing), PlaceSpec(district_code="E08000021"), PlaceSpec(country="FR")]
+    one = activity_create(actor=alice, data=data | {"external_ref": "one"}, partners=partners, places=places)
+
+    [many] = activity_create_many(actor=alice, items=[(data | {"external_ref": "many"}, partners, places)])
+
+    def written(activity: Activity) -> tuple[object, ...]:
+        return (
+            sorted(activity.partners.values_list("organisation_id", "role")),
+            list(activity.places.order_by("id").values_list("name", "country", "district_code", "region_name")),
+            activity.created_by,
+        )
+
+    assert written(many) == written(one)
+    first, second = (entry.changes for entry in AuditEntry.objects.filter(action="activity.create").order_by("id"))
+    assert first.pop("external_ref") == [None, "one"]
+    assert second.pop("external_ref") == [None, "many"]
+    assert first == second
+    with pytest.raises(ValidationError, match="already used: many"):
+        activity_create_many(actor=alice, items=[(data | {"external_ref": "many"}, [], [])])

@@ -1,14 +1,10 @@
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from museumshare.core import console as ui
 from museumshare.organisations.importer import ImportFailed, ImportSummary, import_organisations
-
-SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -24,56 +20,28 @@ class Command(BaseCommand):
         parser.add_argument("--rejects", type=Path, help="Where to write rejected rows.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=cast(IO[str], self.stdout), highlight=False)
+        console = ui.console_for(self.stdout)
         path: Path = options["path"]
-        with Progress(
-            TextColumn("Reading {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(path.name, total=None)
-
-            def advance() -> None:
-                progress.advance(task)
-
+        with ui.progress_bar(console, path.name) as on_row:
             try:
-                with path.open(encoding="utf-8-sig", errors="replace") as f:
-                    progress.update(task, total=max(sum(1 for _ in f) - 1, 0))
                 summary = import_organisations(
-                    path=path,
-                    skip_invalid=options["skip_invalid"],
-                    rejects_path=options["rejects"],
-                    on_row=advance,
+                    path=path, skip_invalid=options["skip_invalid"], rejects_path=options["rejects"], on_row=on_row
                 )
-            except FileNotFoundError:
-                raise CommandError(f"There is no file at {path}.") from None
             except ImportFailed as failure:
                 if failure.summary:
                     self._report(console, failure.summary)
                 raise CommandError(str(failure)) from None
         self._report(console, summary)
 
-    def _report(self, console: Console, summary: ImportSummary) -> None:
-        for label, problems in (("Error", summary.errors), ("Warning", summary.warnings)):
-            for problem in problems[:SHOWN]:
-                console.print(f"{label}: {problem}" + (f" ({problem.ref})" if problem.ref else ""))
-            if len(problems) > SHOWN:
-                console.print(f"… and {len(problems) - SHOWN} more {label.lower()}s.")
-        table = Table(title=f"Import summary ({summary.format} format)", show_header=False)
-        for label, value in (
-            ("Rows read", summary.rows_read),
-            ("Created", summary.created),
-            ("Updated", summary.updated),
-            ("Unchanged", summary.unchanged),
-            ("Rejected", summary.rejected),
-            ("Warnings", len(summary.warnings)),
-            ("Flagged for review", summary.flagged_for_review),
-            ("National bodies grouped", summary.national_bodies),
-        ):
-            table.add_row(label, f"{value:,}")
-        console.print(table)
-        if summary.rejects_path:
-            console.print(f"Rejected rows written to {summary.rejects_path}")
+    def _report(self, console: ui.Console, summary: ImportSummary) -> None:
+        ui.report(
+            console,
+            summary,
+            title=f"Import summary ({summary.format} format)",
+            warnings=summary.warnings,
+            more=[
+                ("Warnings", len(summary.warnings)),
+                ("Flagged for review", summary.flagged_for_review),
+                ("National bodies grouped", summary.national_bodies),
+            ],
+        )

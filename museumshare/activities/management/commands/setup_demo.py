@@ -3,13 +3,14 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from museumshare.activities.demo import load_demo_activities
 from museumshare.organisations.demo import CAST, describe_programmes, ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
 from museumshare.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "On first run, load the real museum register and the demo accounts; then print the logins."
+    help = "On first run, load the real museum register, demo accounts and demo activities; then print the logins."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default="museumshare-demo", help="Password for the demo accounts.")
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             call_command("import_organisations", str(MAPPING_MUSEUMS_FILE), stdout=self.stdout)
         ensure_cast(options["password"])
         describe_programmes()
+        recorded = load_demo_activities()
+        if recorded:
+            self.stdout.write(f"Recorded {recorded} demo activities.")
         names = dict(
             Organisation.objects.filter(external_id__in=[p.organisation_ref for p in CAST]).values_list(
                 "external_id", "name"

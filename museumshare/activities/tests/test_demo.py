@@ -3,6 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from museumshare.accounts.models import User
+from museumshare.activities.models import Activity
 from museumshare.organisations.models import Membership, Organisation, Role
 
 
@@ -19,3 +20,11 @@ def test_setup_demo_creates_the_cast_once_and_prints_the_logins(register: dict[s
     assert Membership.objects.get(user=alice).role == Role.EDITOR
     gallery = Organisation.objects.get(external_id="mm.domus.SE444")
     assert "National Skills Sharing Partnership" in gallery.offers_programmes
+    assert Activity.objects.count() == 3
+    partnership = Activity.objects.get(external_ref="demo-nssp")
+    # The test register holds two of its partners: the Laing and the Ulster Museum.
+    assert sorted(partnership.partners.values_list("organisation__name", flat=True)) == [
+        "Laing Art Gallery",
+        "National Portrait Gallery",
+        "Ulster Museum",
+    ]

@@ -1,0 +1,44 @@
+"""Who may write through the API: the rules permissions the web pages ask, as DRF permission classes.
+
+Anyone may read; what a person may see is decided by the querysets (`visible_to`), so an
+activity they may not see is a 404, never a 403. Each view lists IsAuthenticatedOrReadOnly
+first, so that a write without an account is a 401 before these are asked.
+"""
+
+from typing import Any
+
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from museumshare.activities.models import Activity
+from museumshare.organisations.models import Organisation
+
+
+class ActivityPermission(BasePermission):
+    message = "Only editors at the lead organisation can change or delete this activity."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method == "POST" and not request.user.has_perm("activities.add_activity"):
+            self.message = "Only editors at an organisation can record activities."
+            return False
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        perm = "activities.delete_activity" if request.method == "DELETE" else "activities.change_activity"
+        return request.user.has_perm(perm, obj)
+
+
+def require_may_lead(request: Request, organisation: Organisation) -> None:
+    """Refuse an activity led by an organisation the user does not edit for (administrators may)."""
+    if not request.user.has_perm("activities.change_activity", Activity(lead=organisation)):
+        raise PermissionDenied(f"You can record activities only for organisations you edit for, not {organisation}.")
+
+
+class OrganisationPermission(BasePermission):
+    message = "Only editors at the organisation can change its profile."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return request.method in SAFE_METHODS or request.user.has_perm("organisations.change_organisation", obj)

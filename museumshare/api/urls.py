@@ -1,0 +1,21 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from museumshare.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("networks", views.NetworkViewSet, basename="network")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+    # Last: any other address ending in a slash. Without one, Django adds the slash and comes here.
+    re_path(r"^(?P<path>.*/)$", views.not_found),
+]

@@ -1,0 +1,228 @@
+"""The REST API, version 1: the register and the directory as JSON, through the same services.
+
+Each write is a fetch scoped to what the user may see, a permission check, an input serializer
+that validates with the web forms, and one service call with `actor=request.user`.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from museumshare.activities import services as activity_services
+from museumshare.activities.forms import ActivityFilterForm
+from museumshare.activities.models import Activity, ActivityQuerySet, Network, NetworkMembership, Partner
+from museumshare.api.filters import FormFilter, NetworkFilter
+from museumshare.api.permissions import ActivityPermission, OrganisationPermission, require_may_lead
+from museumshare.api.serializers import (
+    ActivityInputSerializer,
+    ActivitySerializer,
+    ErrorSerializer,
+    NetworkSerializer,
+    OfferInputSerializer,
+    OrganisationSerializer,
+    ValidationErrorSerializer,
+)
+from museumshare.organisations import services as organisation_services
+from museumshare.organisations.forms import DirectoryFilterForm
+from museumshare.organisations.models import Organisation
+
+ERRORS = {
+    400: OpenApiResponse(
+        ValidationErrorSerializer, description="The data or a query parameter is not valid: `errors` says why."
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in, or the token is not valid."),
+    403: OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed to do this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such record, or one you may not see; or no such page."),
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: ERRORS[code] for code in codes}
+
+
+def flatten_errors(detail: Any, path: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as one level: {"partners.0.organisation": ["..."]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat |= flatten_errors(value, f"{path}.{key}" if path else str(key))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat |= flatten_errors(item, f"{path}.{index}" if path else str(index))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {path or "non_field_errors": [str(message) for message in messages]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with one shape for every error: `detail`, and `errors` by field for a 400."""
+    if isinstance(exc, DjangoValidationError):
+        # A model's own check, should one catch what the forms did not.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        found = flatten_errors(exc.detail)
+        count = sum(len(messages) for messages in found.values())
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        response.data = {"detail": f"The data sent has {problems}; see errors.", "errors": found}
+    return response
+
+
+# Exempt, or a write to a wrong address would meet the CSRF check's HTML page before this.
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any other address under the API: a 404 in JSON, not the website's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations in the directory",
+        responses={200: OrganisationSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One organisation", responses={200: OrganisationSerializer, **errors(401, 404)}),
+    partial_update=extend_schema(
+        summary="Change an organisation's profile and offer (its editors only)",
+        request=OfferInputSerializer,
+        responses={200: OrganisationSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Organisation]):
+    queryset = Organisation.objects.select_related("national_group")
+    serializer_class = OrganisationSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly, OrganisationPermission]
+    filter_backends = [FormFilter, OrderingFilter]
+    filter_form = DirectoryFilterForm
+    ordering_fields = ["name", "town", "nation", "year_opened", "id"]
+
+    def get_serializer_class(self) -> type[BaseSerializer[Organisation]]:
+        # What the browsable API's form for PATCH offers; the answer is always an OrganisationSerializer.
+        return OfferInputSerializer if self.action == "partial_update" else OrganisationSerializer
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        organisation = self.get_object()
+        serializer = OfferInputSerializer(organisation, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        organisation_services.organisation_update(
+            organisation=organisation, actor=request.user, data=serializer.validated_data
+        )
+        return Response(OrganisationSerializer(organisation, context=self.get_serializer_context()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Activities in the register that you may see",
+        responses={200: ActivitySerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One activity", responses={200: ActivitySerializer, **errors(401, 404)}),
+    create=extend_schema(
+        summary="Record an activity (editors, for an organisation they edit for)",
+        request=ActivityInputSerializer,
+        responses={201: ActivitySerializer, **errors(400, 401, 403)},
+    ),
+    update=extend_schema(
+        summary="Change an activity (editors at its lead)",
+        request=ActivityInputSerializer,
+        responses={200: ActivitySerializer, **errors(400, 401, 403, 404)},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of an activity (editors at its lead)",
+        request=ActivityInputSerializer,
+        responses={200: ActivitySerializer, **errors(400, 401, 403, 404)},
+    ),
+    destroy=extend_schema(
+        summary="Delete an activity (editors at its lead)",
+        responses={204: OpenApiResponse(description="Deleted."), **errors(401, 403, 404)},
+    ),
+)
+class ActivityViewSet(viewsets.ModelViewSet[Activity]):
+    serializer_class = ActivitySerializer
+    permission_classes = [IsAuthenticatedOrReadOnly, ActivityPermission]
+    filter_backends = [FormFilter, OrderingFilter]
+    filter_form = ActivityFilterForm
+    ordering_fields = ["start_date", "end_date", "title", "id"]
+
+    def get_queryset(self) -> ActivityQuerySet:
+        return (
+            Activity.objects.visible_to(self.request.user)
+            .select_related("lead")
+            .prefetch_related(Prefetch("partners", Partner.objects.select_related("organisation")), "places")
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer[Activity]]:
+        # What the browsable API's forms offer; the answer is always an ActivitySerializer.
+        if self.action in ("create", "update", "partial_update"):
+            return ActivityInputSerializer
+        return ActivitySerializer
+
+    def _present(self, activity: Activity, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=activity.pk)
+        data = ActivitySerializer(fresh, context=self.get_serializer_context()).data
+        # str(): the url is a str subclass, which WSGI servers refuse in a header.
+        headers = {"Location": str(data["url"])} if code == status.HTTP_201_CREATED else None
+        return Response(data, status=code, headers=headers)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ActivityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        checked = serializer.validated_data
+        require_may_lead(request, checked["data"]["lead"])
+        activity = activity_services.activity_create(
+            actor=request.user,
+            data=checked["data"],
+            partners=checked["partners"] or (),
+            places=checked["places"] or (),
+        )
+        return self._present(activity, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        serializer = ActivityInputSerializer(activity, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        checked = serializer.validated_data
+        if "lead" in checked["data"] and checked["data"]["lead"].pk != activity.lead_id:
+            require_may_lead(request, checked["data"]["lead"])
+        activity_services.activity_update(
+            activity=activity,
+            actor=request.user,
+            data=checked["data"],
+            partners=checked["partners"],
+            places=checked["places"],
+        )
+        return self._present(activity)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity_services.activity_delete(activity=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Networks and their members by year",
+        responses={200: NetworkSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One network", responses={200: NetworkSerializer, **errors(401, 404)}),
+)
+class NetworkViewSet(viewsets.ReadOnlyModelViewSet[Network]):
+    queryset = Network.objects.select_related("coordinator").prefetch_related(
+        Prefetch("memberships", NetworkMembership.objects.select_related("organisation"))
+    )
+    serializer_class = NetworkSerializer
+    permission_classes = [AllowAny]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = NetworkFilter
+    ordering_fields = ["name", "id"]
