@@ -26,6 +26,26 @@ from museumshare.core import geography, years
 from museumshare.organisations.forms import OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Nation, Organisation, Venue
 
+
+class CountField(forms.IntegerField):
+    """A whole number of people or objects, typed as people write it: 4,250 or 4250."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+    default_error_messages = {
+        "invalid": "Enter a whole number, like 4,250.",
+        "min_value": "Enter a number of 0 or more.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -59,7 +79,8 @@ class ActivityForm(forms.ModelForm[Activity], SharedMatcher):
             "evidence_links": forms.Textarea(attrs={"rows": 3}),
             "kind": forms.Select(choices=grouped_kind_choices()),
         }
-        labels = {"kind": "Kind of activity", "external_ref": "Your reference"}
+        labels = {"kind": "Kind of activity", "external_ref": "Your reference", "visibility": "Who can see it"}
+        field_classes = {"visitors": CountField, "participants": CountField, "objects_count": CountField}
         error_messages = {
             "title": {"required": "Enter a title, such as the exhibition's name."},
             "kind": {"required": "Choose what kind of activity this is."},
@@ -182,8 +203,8 @@ class PartnerDetailsForm(forms.Form):
     venue = forms.ModelChoiceField(
         queryset=Venue.objects.none(), required=False, empty_label="Not at one of our venues"
     )
-    visitors = forms.IntegerField(min_value=0, required=False, label="Visitors at your venue")
-    participants = forms.IntegerField(min_value=0, required=False, label="People from your organisation who took part")
+    visitors = CountField(required=False, label="Visitors at your venue")
+    participants = CountField(required=False, label="People from your organisation who took part")
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

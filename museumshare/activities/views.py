@@ -130,7 +130,11 @@ def _export_row(activity: Activity) -> list[Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _get_visible_activity(request, pk)
     user = request.user
-    partners = list(activity.partners.select_related("organisation", "venue"))
+    # The lead first, then the others by name.
+    partners = sorted(
+        activity.partners.select_related("organisation", "venue"),
+        key=lambda p: (p.role != PartnerRole.LEAD, p.organisation.name),
+    )
     places = list(activity.places.select_related("organisation"))
     context = {
         "activity": activity,
@@ -148,11 +152,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _totals(partners: list[Partner]) -> dict[str, int]:
-    """The partners' own visitors and participants added up, where more than one gave figures."""
+    """The partners' own visitors and participants added up, where any gave figures."""
     totals = {}
     for name in ("visitors", "participants"):
         figures = [getattr(p, name) for p in partners if getattr(p, name) is not None]
-        if len(figures) > 1:
+        if figures:
             totals[name] = sum(figures)
     return totals
 

@@ -219,8 +219,8 @@ def test_a_file_without_a_partners_column_keeps_the_partners_an_activity_has(
             "Enter an end date on or after the start date.",
             id="end before start",
         ),
-        pytest.param({"visitors": "lots"}, "visitors", "Enter a whole number.", id="bad number"),
-        pytest.param({"objects": "-3"}, "objects", "Ensure this value is greater than or equal to 0.", id="negative"),
+        pytest.param({"visitors": "lots"}, "visitors", "Enter a whole number, like 4,250.", id="bad number"),
+        pytest.param({"objects": "-3"}, "objects", "Enter a number of 0 or more.", id="negative"),
         pytest.param(
             {"partners": "Laing Art Gallery (sponsor)"},
             "partners",
@@ -343,7 +343,7 @@ def test_skip_invalid_imports_the_good_rows_and_sets_the_others_aside_with_their
     with rejects.open(encoding="utf-8", newline="") as f:
         rejected = list(csv.DictReader(f))
     assert [(r["row"], r["ref"], r["visitors"], r["errors"]) for r in rejected] == [
-        ("3", "npg-2", "lots", "Row 3, column visitors: Enter a whole number.")
+        ("3", "npg-2", "lots", "Row 3, column visitors: Enter a whole number, like 4,250.")
     ]
     assert list(rejected[0]) == ["row", *COLUMNS, "errors"]
 
@@ -624,7 +624,7 @@ def test_skipping_invalid_rows_imports_the_others_and_shows_the_errors(client: C
     html = response.content.decode()
     assert "<dt>Created</dt><dd>1</dd>" in html
     assert "<dt>Rejected</dt><dd>1</dd>" in html
-    assert "<tr><td>3</td><td>visitors</td><td>npg-2</td><td>Enter a whole number.</td></tr>" in html
+    assert "<tr><td>3</td><td>visitors</td><td>npg-2</td><td>Enter a whole number, like 4,250.</td></tr>" in html
     assert client.get(reverse("activities:import_rejects")).status_code == 200
 
 
