@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -38,6 +40,18 @@ EXAMPLES = 30
 
 Exhibition = Callable[..., Activity]
 GeneratedCase = schemathesis.Case[Any]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Calls go straight to the WSGI app, whose request signals would close the database connection
+    the test's transaction runs in (PostgreSQL then fails every later query); Django's own test
+    client disconnects them in the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
