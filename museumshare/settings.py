@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "museumshare.accounts",
     "museumshare.organisations",
     "museumshare.activities",
+    "museumshare.loans",
     "museumshare.api",
 ]
 

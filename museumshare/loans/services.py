@@ -1,0 +1,232 @@
+"""Writes to loans. Every step of the procedure goes through `loan_transition`, which checks who
+may take it and what it requires, records the step in the loan's timeline and the audit log, and
+keeps the loan's activity in the register up to date."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Coalesce
+
+from museumshare.activities.models import Kind as ActivityKind
+from museumshare.activities.models import PartnerRole, Visibility
+from museumshare.activities.models import Status as ActivityStatus
+from museumshare.activities.services import PlaceSpec, activity_create, activity_update
+from museumshare.core import audit
+from museumshare.loans import procedure
+from museumshare.loans.models import (
+    AWAY,
+    COMMITTED,
+    FINISHED,
+    CollectionObject,
+    ConditionCheck,
+    Loan,
+    LoanEvent,
+    LoanObject,
+    Purpose,
+    Stage,
+    Status,
+)
+from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.rules import role_at
+
+# A request holds its objects from the moment it is sent: a second request for the same object
+# over the same dates is refused at once, not discovered at approval.
+HOLDING = tuple(s for s in Status if s not in (Status.DRAFT, *FINISHED))
+
+
+class LoanRefused(ValidationError):
+    """A step the procedure does not allow now; `messages` say what to do first."""
+
+
+def side_of(user: Any, loan: Loan) -> set[str]:
+    """The sides of the loan `user` may act for: an editor or lead at the lender, the borrower, or both."""
+    sides = set()
+    if getattr(user, "is_superuser", False):
+        return {procedure.LENDER, procedure.BORROWER}
+    for side, organisation in ((procedure.LENDER, loan.lender), (procedure.BORROWER, loan.borrower)):
+        if role_at(user, organisation) in (Role.EDITOR, Role.LEAD):
+            sides.add(side)
+    return sides
+
+
+def clashes(
+    loan: Loan, objects: Sequence[CollectionObject] | None = None, against: Sequence[str] = HOLDING
+) -> list[str]:
+    """Other loans (in the `against` statuses) with any of the loan's objects over overlapping dates.
+
+    A request is refused when another loan already holds an object, even one still under
+    assessment; an approval only when another loan has been approved (the lender chooses between
+    rival requests by approving one).
+    """
+    objects = list(objects) if objects is not None else [lo.object for lo in loan.loan_objects.select_related("object")]
+    others = (
+        LoanObject.objects.filter(object__in=objects, loan__status__in=against)
+        .exclude(loan=loan)
+        .annotate(
+            starts=Coalesce("loan__agreed_start", "loan__requested_start"),
+            ends=Coalesce("loan__agreed_end", "loan__requested_end"),
+        )
+        .filter(starts__lte=loan.end, ends__gte=loan.start)
+        .select_related("object", "loan")
+    )
+    return [
+        f"{other.object} is already on loan {other.loan.reference} ({other.loan.get_status_display().lower()}) "
+        f"from {other.loan.start:%-d %B %Y} to {other.loan.end:%-d %B %Y}."
+        for other in others
+    ]
+
+
+@transaction.atomic
+def loan_create(*, actor: Any, data: dict[str, Any], objects: Sequence[CollectionObject] = ()) -> Loan:
+    """A borrower's request, drafted: the lender sees it once it is sent."""
+    loan = Loan(**data, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    loan.full_clean()
+    if procedure.BORROWER not in side_of(actor, loan):
+        raise PermissionDenied("Only editors at the borrowing organisation can request a loan.")
+    wrong_owner = [str(o) for o in objects if o.owner_id != loan.lender_id]
+    if wrong_owner:
+        raise ValidationError({"objects": f"These objects do not belong to {loan.lender}: {', '.join(wrong_owner)}."})
+    loan.save()
+    LoanObject.objects.bulk_create(LoanObject(loan=loan, object=o, valuation=o.valuation) for o in objects)
+    LoanEvent.objects.create(loan=loan, status=loan.status, actor=loan.created_by, note="Request drafted.")
+    audit.record(actor=actor, action="loan.create", obj=loan, changes={"objects": [None, [str(o) for o in objects]]})
+    return loan
+
+
+@transaction.atomic
+def loan_update(*, loan: Loan, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Change a loan's details (dates, insurance, signatures, visitors…) without moving its status."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if not side_of(actor, loan):
+        raise PermissionDenied
+    before = audit.snapshot(loan, data.keys())
+    for name, value in data.items():
+        setattr(loan, name, value)
+    loan.full_clean()
+    changes = audit.diff(before, audit.snapshot(loan, data.keys()))
+    if changes:
+        loan.save()
+        audit.record(actor=actor, action="loan.update", obj=loan, changes=changes)
+        if loan.activity_id:
+            _sync_activity(loan, actor)
+    return changes
+
+
+@transaction.atomic
+def loan_transition(*, loan: Loan, actor: Any, to: str, note: str = "") -> Loan:
+    """Take one step of the procedure, or refuse it saying why.
+
+    The loan and its objects are locked first, so two people approving loans of the same object at
+    once cannot both succeed: the second waits, then sees the first loan holding the object.
+    """
+    loan = (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("lender", "borrower", "facilities_report")
+        .get(pk=loan.pk)
+    )
+    step = procedure.step(loan.status, to)
+    if step is None:
+        raise LoanRefused(procedure.missing(loan, to))
+    if step.by not in side_of(actor, loan):
+        who = "lender" if step.by == procedure.LENDER else "borrower"
+        raise PermissionDenied(f"Only editors at the {who} can {step.label.lower()}.")
+    if step.needs_note and not note.strip():
+        raise LoanRefused([f"Say why, so that the {('borrower' if step.by == procedure.LENDER else 'lender')} knows."])
+    problems = procedure.missing(loan, to)
+    if to in (Status.REQUESTED, Status.APPROVED):
+        # Locked in one order, so two steps over the same objects queue rather than deadlock.
+        objects = list(CollectionObject.objects.select_for_update().filter(loan_objects__loan=loan).order_by("pk"))
+        problems += clashes(loan, objects, HOLDING if to == Status.REQUESTED else COMMITTED)
+    if problems:
+        raise LoanRefused(problems)
+    before = loan.status
+    loan.status = to
+    loan.save(update_fields=["status", "updated_at"])
+    LoanEvent.objects.create(
+        loan=loan, status=to, actor=actor if getattr(actor, "is_authenticated", False) else None, note=note
+    )
+    audit.record(
+        actor=actor,
+        action=f"loan.{to}",
+        obj=loan,
+        changes={"status": [before, to], **({"note": [None, note]} if note else {})},
+    )
+    if to == Status.APPROVED or (
+        loan.activity_id and to in (*COMMITTED, Status.RETURNED, Status.CLOSED, Status.CANCELLED, Status.WITHDRAWN)
+    ):
+        _sync_activity(loan, actor)
+    return loan
+
+
+@transaction.atomic
+def condition_check_record(
+    *, loan_object: LoanObject, actor: Any, stage: str, condition: str, checked_on: date, changed: bool = False
+) -> ConditionCheck:
+    loan = loan_object.loan
+    if not side_of(actor, loan):
+        raise PermissionDenied
+    check, _ = ConditionCheck.objects.update_or_create(
+        loan_object=loan_object,
+        stage=stage,
+        defaults={"condition": condition, "checked_on": checked_on, "changed": changed, "checked_by": actor},
+    )
+    audit.record(
+        actor=actor,
+        action="loan.condition_check",
+        obj=loan,
+        changes={f"{loan_object.object} {Stage(stage).label.lower()}": [None, condition]},
+    )
+    return check
+
+
+def _activity_kind(loan: Loan) -> str:
+    if loan.purpose == Purpose.RESEARCH:
+        return ActivityKind.RESEARCH_LOAN
+    if loan.is_long:
+        return ActivityKind.LONG_TERM_LOAN
+    place = loan.venue or loan.borrower
+    return ActivityKind.LOAN_DISPLAY_UK if place.nation else ActivityKind.LOAN_DISPLAY_INTERNATIONAL
+
+
+def _activity_status(loan: Loan) -> str:
+    if loan.status in (Status.CANCELLED, Status.WITHDRAWN):
+        return ActivityStatus.CANCELLED
+    if loan.status in (Status.RETURNED, Status.CLOSED):
+        return ActivityStatus.COMPLETED
+    return ActivityStatus.ACTIVE if loan.status in AWAY else ActivityStatus.PLANNED
+
+
+def _sync_activity(loan: Loan, actor: Any) -> None:
+    """The loan as partnership activity in the register: recorded once, kept in step with the loan."""
+    data = {
+        "title": f"Loan {loan.reference}: {loan.exhibition_title or loan.get_purpose_display()}",
+        "kind": _activity_kind(loan),
+        "lead": loan.lender,
+        "start_date": loan.start,
+        "end_date": loan.end,
+        "status": "cancelled"
+        if loan.status in (Status.CANCELLED, Status.WITHDRAWN)
+        else "completed"
+        if loan.status in (Status.RETURNED, Status.CLOSED)
+        else "active",
+        "objects_count": loan.loan_objects.count(),
+        "visitors": loan.visitors,
+        "visibility": Visibility.PARTNERS,
+        "external_ref": f"loan:{loan.pk}",
+    }
+    partners = [(loan.borrower, PartnerRole.HOST)]
+    places = [PlaceSpec(venue=loan.venue) if loan.venue else PlaceSpec(organisation=loan.borrower)]
+    if loan.activity is None:
+        loan.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
+        loan.save(update_fields=["activity"])
+    else:
+        data.pop("visibility")
+        activity_update(activity=loan.activity, actor=actor, data=data, partners=partners, places=places)
+
+
+def may_see_valuations(user: Any, organisation: Organisation) -> bool:
+    """Valuations are for the owner's own people (and administrators) only."""
+    return bool(getattr(user, "is_superuser", False) or role_at(user, organisation) is not None)
