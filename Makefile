@@ -28,11 +28,13 @@ run: install
 	DATABASE_URL= $(BIN)/museumshare setup_demo
 	DATABASE_URL= $(BIN)/museumshare runserver $(HOST)
 
+# Debian's Chromium for the browser tests, and Pango, which WeasyPrint needs for PDFs.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Chromium from Debian for the browser tests"; \
+	@if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libpangoft2; then \
+		echo "Installing Chromium and Pango from Debian"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
 lint: install-test

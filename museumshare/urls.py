@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("museumshare.core.urls")),
     path("", include("museumshare.organisations.urls")),
     path("", include("museumshare.activities.urls")),
+    path("", include("museumshare.loans.urls")),
     path("api/v1/", include("museumshare.api.urls")),
     path("admin/", admin.site.urls),
 ]

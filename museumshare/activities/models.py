@@ -123,7 +123,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def involving(self, organisation: Organisation | int) -> "ActivityQuerySet":
         """Led by `organisation` or with it as a partner of any role."""
-        return self.filter(Exists(Partner.objects.filter(activity=OuterRef("pk"), organisation=organisation)))
+        return self.filter(pk__in=Partner.objects.filter(organisation=organisation).values("activity_id"))
 
 
 class Activity(models.Model):

@@ -12,14 +12,19 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
 from museumshare.activities.forms import SharedMatcher
 from museumshare.activities.models import Network, NetworkKind
-from museumshare.api.serializers import OrganisationsById, form_errors
+from museumshare.api.serializers import MAX_ID, OrganisationsById, form_errors
+from museumshare.loans.models import Loan, Purpose
+from museumshare.loans.models import Status as LoanStatus
 from museumshare.organisations.forms import OrganisationField
+from museumshare.organisations.models import Membership
 
 # The forms' own order; the API sorts with `ordering`, as every DRF list does.
 LEFT_TO_ORDERING = ("sort",)
@@ -86,3 +91,40 @@ class NetworkFilter(django_filters.FilterSet):
     class Meta:
         model = Network
         fields = ["kind"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OrganisationIdFilter(django_filters.NumberFilter):
+    """An organisation's id, as a whole number in the range a database can look up."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class LoanFilter(django_filters.FilterSet):
+    side = django_filters.ChoiceFilter(
+        choices=[("out", "Loans out: lent by an organisation you belong to"), ("in", "Loans in: borrowed by one")],
+        method="filter_side",
+        label="Loans out (lent by your organisations) or in (borrowed by them)",
+    )
+    status = django_filters.ChoiceFilter(choices=LoanStatus.choices)
+    purpose = django_filters.ChoiceFilter(choices=Purpose.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Past the agreed end, objects still away")
+    lender = OrganisationIdFilter(field_name="lender_id", label="The lender's id")
+    borrower = OrganisationIdFilter(field_name="borrower_id", label="The borrower's id")
+
+    class Meta:
+        model = Loan
+        fields = ["side", "status", "purpose", "overdue", "lender", "borrower"]
+
+    def filter_side(self, queryset: QuerySet[Loan], name: str, value: str) -> QuerySet[Loan]:
+        mine = Membership.objects.filter(user=self.request.user if self.request else None).values("organisation_id")
+        return queryset.filter(lender__in=mine) if value == "out" else queryset.filter(borrower__in=mine)
+
+    def filter_overdue(self, queryset: QuerySet[Loan], name: str, value: bool | None) -> QuerySet[Loan]:
+        if value is None:
+            return queryset
+        overdue = Loan.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)

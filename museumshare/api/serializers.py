@@ -20,8 +20,12 @@ from museumshare.activities.forms import ActivityForm, PartnerRowForm, PlaceRowF
 from museumshare.activities.models import Activity, Network, Partner, PartnerRole, Place
 from museumshare.activities.services import PartnerSpec, PlaceSpec
 from museumshare.core import years
+from museumshare.loans import procedure
+from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, LoanEvent, LoanObject
+from museumshare.loans.models import Status as LoanStatus
+from museumshare.loans.services import may_see_valuations
 from museumshare.organisations.forms import OfferForm, OrganisationMatcher
-from museumshare.organisations.models import Organisation
+from museumshare.organisations.models import Organisation, Venue
 
 # The largest id a database will look up; bigger numbers are refused before they reach it.
 MAX_ID = 2**63 - 1
@@ -390,3 +394,221 @@ def _place_specs(rows: list[dict[str, Any]], matcher: OrganisationMatcher) -> tu
         else:
             errors.append({"non_field_errors": ["Give an organisation, a local authority or a country."]})
     return specs, errors
+
+
+# Loans. Objects' valuations are for the lender's own people: `may_see_valuations` decides, and
+# everyone else gets null. The context's "request" says who is asking.
+
+LOAN_DETAIL_FIELDS = [
+    "reference",
+    "purpose",
+    "exhibition_title",
+    "exhibition_start",
+    "exhibition_end",
+    "requested_start",
+    "requested_end",
+    "agreed_start",
+    "agreed_end",
+    "insurance",
+    "courier_required",
+    "transport_method",
+    "credit_line",
+    "loan_fee",
+    "costs",
+    "special_conditions",
+    "visitors",
+    "lender_signed_on",
+    "borrower_signed_on",
+]
+
+
+class LoanObjectSerializer(serializers.ModelSerializer[LoanObject]):
+    object = serializers.IntegerField(source="object_id", help_text="The collection object's id.")
+    accession_number = serializers.CharField(source="object.accession_number")
+    title = serializers.CharField(source="object.title")
+    valuation = serializers.SerializerMethodField(
+        help_text="Only people at the lender (and administrators) see it; null for everyone else."
+    )
+
+    class Meta:
+        model = LoanObject
+        fields = [
+            "object",
+            "accession_number",
+            "title",
+            "valuation",
+            "condition",
+            "lux",
+            "relative_humidity",
+            "temperature",
+        ]
+        extra_kwargs = always_present(fields)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
+    def get_valuation(self, loan_object: LoanObject) -> str | None:
+        if loan_object.valuation is None or not self.context.get("sees_valuations"):
+            return None
+        return f"{loan_object.valuation:.2f}"
+
+
+class LoanEventSerializer(serializers.ModelSerializer[LoanEvent]):
+    class Meta:
+        model = LoanEvent
+        fields = ["status", "at", "note"]
+        extra_kwargs = always_present(fields)
+
+
+class LoanStepSerializer(serializers.Serializer[Any]):
+    to = serializers.ChoiceField(choices=LoanStatus.choices, help_text="The status the step leads to.")
+    by = serializers.ChoiceField(choices=["lender", "borrower"], help_text="The side that takes it.")
+    title = serializers.CharField(help_text="What the step is, in words: Approve the loan.")
+
+
+class LoanSerializer(serializers.ModelSerializer[Loan]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:loan-detail")
+    lender = OrganisationRefSerializer()
+    borrower = OrganisationRefSerializer()
+    venue = serializers.IntegerField(source="venue_id", allow_null=True, help_text="The venue's id, if any.")
+    facilities_report = serializers.IntegerField(
+        source="facilities_report_id", allow_null=True, help_text="The facilities report's id, if any."
+    )
+    activity = serializers.IntegerField(
+        source="activity_id", allow_null=True, help_text="Its activity in the register, once approved."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Past the agreed end with the objects still away.")
+    objects = serializers.SerializerMethodField(
+        help_text="The objects lent, with their valuations if you may see them."
+    )
+    events = LoanEventSerializer(many=True, help_text="Its status history, oldest first.")
+    next_steps = serializers.SerializerMethodField(help_text="The steps of the procedure that may follow.")
+
+    class Meta:
+        model = Loan
+        fields = [
+            "id",
+            "url",
+            "lender",
+            "borrower",
+            "status",
+            *LOAN_DETAIL_FIELDS,
+            "venue",
+            "facilities_report",
+            "activity",
+            "overdue",
+            "objects",
+            "events",
+            "next_steps",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_overdue(self, loan: Loan) -> bool:
+        return loan.is_overdue()
+
+    @extend_schema_field(LoanObjectSerializer(many=True))
+    def get_objects(self, loan: Loan) -> Any:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        sees = user is not None and may_see_valuations(user, loan.lender)
+        return LoanObjectSerializer(
+            loan.loan_objects.all(), many=True, context=self.context | {"sees_valuations": sees}
+        ).data
+
+    @extend_schema_field(LoanStepSerializer(many=True))
+    def get_next_steps(self, loan: Loan) -> Any:
+        steps = [{"to": s.to.value, "by": s.by, "title": s.label} for s in procedure.steps_from(loan.status)]
+        return LoanStepSerializer(steps, many=True).data
+
+
+def _by_id(model: type[models.Model], pk: int | None, what: str) -> Any:
+    if pk is None:
+        return None
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise serializers.ValidationError(f"There is no {what} with the id {pk}.")
+    return found
+
+
+class LoanDetailsInputSerializer(serializers.ModelSerializer[Loan]):
+    """A loan's details as a client sends them; with PATCH, only the fields sent change."""
+
+    venue = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, allow_null=True, required=False, help_text="A venue's id."
+    )
+    facilities_report = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, allow_null=True, required=False, help_text="A facilities report's id."
+    )
+
+    class Meta:
+        model = Loan
+        fields = [*LOAN_DETAIL_FIELDS, "venue", "facilities_report"]
+        extra_kwargs = {"visitors": {"max_value": MAX_COUNT}}
+        # Uniqueness of the reference is the model's check, made by the service.
+        validators: list[Any] = []
+
+    def validate_venue(self, value: int | None) -> Venue | None:
+        return _by_id(Venue, value, "venue")  # type: ignore[no-any-return]
+
+    def validate_facilities_report(self, value: int | None) -> FacilitiesReport | None:
+        return _by_id(FacilitiesReport, value, "facilities report")  # type: ignore[no-any-return]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        def value(name: str) -> Any:
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        errors = {}
+        for start, end in (
+            ("requested_start", "requested_end"),
+            ("agreed_start", "agreed_end"),
+            ("exhibition_start", "exhibition_end"),
+        ):
+            if value(start) and value(end) and value(end) < value(start):
+                errors[end] = ["Enter a date on or after the start date."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class LoanCreateInputSerializer(LoanDetailsInputSerializer):
+    """A borrower's request: drafted, for objects of the lender."""
+
+    lender = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The lending organisation's id.")
+    borrower = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The borrowing organisation's id; you must be an editor there."
+    )
+    objects = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=500,
+        help_text="Ids of the lender's collection objects to borrow.",
+    )
+
+    class Meta(LoanDetailsInputSerializer.Meta):
+        fields = ["lender", "borrower", *LoanDetailsInputSerializer.Meta.fields, "objects"]
+
+    def validate_lender(self, value: int) -> Organisation:
+        return _by_id(Organisation, value, "organisation")  # type: ignore[no-any-return]
+
+    def validate_borrower(self, value: int) -> Organisation:
+        return _by_id(Organisation, value, "organisation")  # type: ignore[no-any-return]
+
+    def validate_objects(self, value: list[int]) -> list[CollectionObject]:
+        found = CollectionObject.objects.in_bulk(set(value))
+        missing = sorted({pk for pk in value if pk not in found})
+        if missing:
+            raise serializers.ValidationError(f"There is no object with the id {', '.join(map(str, missing))}.")
+        return [found[pk] for pk in dict.fromkeys(value)]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if attrs["lender"] == attrs["borrower"]:
+            raise serializers.ValidationError({"borrower": ["An organisation cannot borrow from itself."]})
+        return attrs
+
+
+class LoanTransitionInputSerializer(serializers.Serializer[Any]):
+    to = serializers.ChoiceField(choices=LoanStatus.choices, help_text="The status the step leads to.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text="Why; required to decline or cancel."
+    )

@@ -10,6 +10,7 @@ router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("networks", views.NetworkViewSet, basename="network")
+router.register("loans", views.LoanViewSet, basename="loan")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

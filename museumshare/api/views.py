@@ -4,15 +4,19 @@ Each write is a fetch scoped to what the user may see, a permission check, an in
 that validates with the web forms, and one service call with `actor=request.user`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -23,17 +27,24 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from museumshare.activities import services as activity_services
 from museumshare.activities.forms import ActivityFilterForm
 from museumshare.activities.models import Activity, ActivityQuerySet, Network, NetworkMembership, Partner
-from museumshare.api.filters import FormFilter, NetworkFilter
+from museumshare.api.filters import FormFilter, LoanFilter, NetworkFilter
 from museumshare.api.permissions import ActivityPermission, OrganisationPermission, require_may_lead
 from museumshare.api.serializers import (
     ActivityInputSerializer,
     ActivitySerializer,
     ErrorSerializer,
+    LoanCreateInputSerializer,
+    LoanDetailsInputSerializer,
+    LoanSerializer,
+    LoanTransitionInputSerializer,
     NetworkSerializer,
     OfferInputSerializer,
     OrganisationSerializer,
     ValidationErrorSerializer,
 )
+from museumshare.loans import services as loan_services
+from museumshare.loans.models import Loan, LoanObject
+from museumshare.loans.services import LoanRefused
 from museumshare.organisations import services as organisation_services
 from museumshare.organisations.forms import DirectoryFilterForm
 from museumshare.organisations.models import Organisation
@@ -226,3 +237,98 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet[Network]):
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = NetworkFilter
     ordering_fields = ["name", "id"]
+
+
+@contextmanager
+def service_refusals() -> Iterator[None]:
+    """A service's PermissionDenied as a 403 with its words; LoanRefused as a 400 with its messages."""
+    try:
+        yield
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+    except LoanRefused as exc:
+        raise exceptions.ValidationError({"to": exc.messages}) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Loans you may see: of organisations you belong to (all, for analysts and administrators)",
+        responses={200: LoanSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One loan", responses={200: LoanSerializer, **errors(401, 404)}),
+    create=extend_schema(
+        summary="Draft a loan request (editors at the borrower)",
+        request=LoanCreateInputSerializer,
+        responses={201: LoanSerializer, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a loan's details (editors at the lender or the borrower)",
+        request=LoanDetailsInputSerializer,
+        responses={200: LoanSerializer, **errors(400, 401, 403, 404)},
+    ),
+    transition=extend_schema(
+        summary="Take a step of the loan procedure (editors on the side the step belongs to)",
+        request=LoanTransitionInputSerializer,
+        responses={200: LoanSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Loan]):
+    serializer_class = LoanSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = LoanFilter
+    ordering_fields = ["requested_start", "agreed_end", "reference", "id"]
+
+    def get_queryset(self) -> QuerySet[Loan]:
+        # The web pages' rule: members of either side, analysts and administrators; others get a 404.
+        return (
+            Loan.objects.visible_to(self.request.user)
+            .select_related("lender", "borrower")
+            .prefetch_related(Prefetch("loan_objects", LoanObject.objects.select_related("object")), "events")
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        # What the browsable API's forms offer; the answer is always a LoanSerializer.
+        classes: dict[str, type[BaseSerializer[Any]]] = {
+            "create": LoanCreateInputSerializer,
+            "partial_update": LoanDetailsInputSerializer,
+            "transition": LoanTransitionInputSerializer,
+        }
+        return classes.get(self.action or "", LoanSerializer)
+
+    def _present(self, loan: Loan, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=loan.pk)
+        data = LoanSerializer(fresh, context=self.get_serializer_context()).data
+        headers = {"Location": str(data["url"])} if code == status.HTTP_201_CREATED else None
+        return Response(data, status=code, headers=headers)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = LoanCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        objects = data.pop("objects", [])
+        with service_refusals():
+            loan = loan_services.loan_create(actor=request.user, data=data, objects=objects)
+        return self._present(loan, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        loan = self.get_object()
+        serializer = LoanDetailsInputSerializer(loan, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with service_refusals():
+            loan_services.loan_update(loan=loan, actor=request.user, data=dict(serializer.validated_data))
+        return self._present(loan)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        loan = self.get_object()
+        serializer = LoanTransitionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_refusals():
+            loan = loan_services.loan_transition(
+                loan=loan,
+                actor=request.user,
+                to=serializer.validated_data["to"],
+                note=serializer.validated_data["note"],
+            )
+        return self._present(loan)

@@ -6,15 +6,15 @@ Its procedure is the status machine in `procedure.py`; this module holds the rec
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from museumshare.activities.models import Activity
-from museumshare.organisations.models import Organisation, Venue
+from museumshare.activities.models import Activity, sees_everything
+from museumshare.organisations.models import Membership, Organisation, Venue
 
 LONG_LOAN_MONTHS = 18
 GIS_MINIMUM_VALUE = Decimal("1000")
@@ -160,6 +160,16 @@ class LoanQuerySet(models.QuerySet["Loan"]):
 
     def involving(self, organisation: Organisation | int) -> "LoanQuerySet":
         return self.filter(Q(lender=organisation) | Q(borrower=organisation))
+
+    def visible_to(self, user: Any) -> "LoanQuerySet":
+        """Members (any role) of the lender or the borrower, analysts and administrators; nobody else."""
+        if getattr(user, "is_superuser", False) or sees_everything(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        mine = Membership.objects.filter(user=user).values("organisation_id")
+        # A draft is the borrower's until it is sent.
+        return self.filter(Q(borrower__in=mine) | (Q(lender__in=mine) & ~Q(status=Status.DRAFT)))
 
 
 class Loan(models.Model):
@@ -330,3 +340,19 @@ class ConditionCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_object}: {self.get_stage_display()}"
+
+
+class LoanReminder(models.Model):
+    """An overdue-return reminder sent about a loan: at most one a day, however often the command runs."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    recipients = models.TextField(help_text="The addresses it went to, one a line.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["loan", "-sent_on"]
+        constraints = [models.UniqueConstraint(fields=["loan", "sent_on"], name="one_reminder_per_loan_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.loan.reference}: reminder of {self.sent_on:%d %B %Y}"

@@ -3,11 +3,13 @@ may take it and what it requires, records the step in the loan's timeline and th
 keeps the loan's activity in the register up to date."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 
 from museumshare.activities.models import Kind as ActivityKind
@@ -23,8 +25,11 @@ from museumshare.loans.models import (
     CollectionObject,
     ConditionCheck,
     Loan,
+    LoanDocument,
     LoanEvent,
     LoanObject,
+    LoanReminder,
+    LoansPolicy,
     Purpose,
     Stage,
     Status,
@@ -111,7 +116,7 @@ def loan_update(*, loan: Loan, actor: Any, data: dict[str, Any]) -> dict[str, li
         loan.save()
         audit.record(actor=actor, action="loan.update", obj=loan, changes=changes)
         if loan.activity_id:
-            _sync_activity(loan, actor)
+            loan_record_activity(loan, actor)
     return changes
 
 
@@ -157,7 +162,7 @@ def loan_transition(*, loan: Loan, actor: Any, to: str, note: str = "") -> Loan:
     if to == Status.APPROVED or (
         loan.activity_id and to in (*COMMITTED, Status.RETURNED, Status.CLOSED, Status.CANCELLED, Status.WITHDRAWN)
     ):
-        _sync_activity(loan, actor)
+        loan_record_activity(loan, actor)
     return loan
 
 
@@ -199,7 +204,7 @@ def _activity_status(loan: Loan) -> str:
     return ActivityStatus.ACTIVE if loan.status in AWAY else ActivityStatus.PLANNED
 
 
-def _sync_activity(loan: Loan, actor: Any) -> None:
+def loan_record_activity(loan: Loan, actor: Any) -> None:
     """The loan as partnership activity in the register: recorded once, kept in step with the loan."""
     data = {
         "title": f"Loan {loan.reference}: {loan.exhibition_title or loan.get_purpose_display()}",
@@ -230,3 +235,126 @@ def _sync_activity(loan: Loan, actor: Any) -> None:
 def may_see_valuations(user: Any, organisation: Organisation) -> bool:
     """Valuations are for the owner's own people (and administrators) only."""
     return bool(getattr(user, "is_superuser", False) or role_at(user, organisation) is not None)
+
+
+def may_edit_for(user: Any, organisation: Organisation) -> bool:
+    """Editors (and leads) of `organisation` keep its catalogue of lendable objects and its loans policy."""
+    return bool(getattr(user, "is_superuser", False) or role_at(user, organisation) in (Role.EDITOR, Role.LEAD))
+
+
+def next_reference(lender: Organisation, year: int | None = None) -> str:
+    """The lender's next loan number, LO-<year>-<nnnn>, counting on from its highest that year."""
+    prefix = f"LO-{year or date.today().year}-"
+    taken = Loan.objects.filter(lender=lender, reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(ref.removeprefix(prefix)) for ref in taken if ref.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+@transaction.atomic
+def loan_document_add(*, loan: Loan, actor: Any, kind: str, title: str, file: Any) -> LoanDocument:
+    if not side_of(actor, loan):
+        raise PermissionDenied("Only editors at the lender or the borrower can add documents to a loan.")
+    document = LoanDocument(loan=loan, kind=kind, title=title, file=file, uploaded_by=actor)
+    document.full_clean()
+    document.save()
+    audit.record(actor=actor, action="loan.document_add", obj=loan, changes={"document": [None, title]})
+    return document
+
+
+@transaction.atomic
+def collection_object_save(
+    *, actor: Any, owner: Organisation, data: dict[str, Any], obj: CollectionObject | None = None
+) -> CollectionObject:
+    """Add an object to an organisation's catalogue of lendable objects, or change one."""
+    if not may_edit_for(actor, owner):
+        raise PermissionDenied("Only editors at the owning organisation can change its objects.")
+    obj = obj or CollectionObject(owner=owner)
+    before = audit.snapshot(obj, data.keys()) if obj.pk else {}
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    changes = audit.diff(before, audit.snapshot(obj, data.keys()))
+    audit.record(actor=actor, action="collection_object.save", obj=obj, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def loans_policy_update(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> dict[str, list[Any]]:
+    if not may_edit_for(actor, organisation):
+        raise PermissionDenied("Only editors at the organisation can change its loans policy.")
+    policy, _ = LoansPolicy.objects.get_or_create(organisation=organisation)
+    before = audit.snapshot(policy, data.keys())
+    for name, value in data.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    changes = audit.diff(before, audit.snapshot(policy, data.keys()))
+    if changes:
+        policy.save()
+        audit.record(actor=actor, action="loans_policy.update", obj=policy, changes=changes)
+    return changes
+
+
+@dataclass
+class ReminderSummary:
+    overdue: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    no_one_to_tell: list[str] = field(default_factory=list)
+
+
+def loan_contacts(organisation: Organisation) -> list[str]:
+    """Whom to write to about a loan: the organisation's contacts with an email address, or failing
+    those, its editors' and partnership leads' own addresses."""
+    emails = list(organisation.contacts.exclude(email="").values_list("email", flat=True))
+    if not emails:
+        emails = list(
+            organisation.memberships.filter(role__in=(Role.EDITOR, Role.LEAD), user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    return sorted(set(emails), key=str.lower)
+
+
+def _reminder_text(loan: Loan, today: date) -> tuple[str, str]:
+    assert loan.agreed_end is not None
+    days = (today - loan.agreed_end).days
+    subject = f"Loan {loan.reference} is overdue for return"
+    objects = "\n".join(f"- {lo.object}" for lo in loan.loan_objects.select_related("object"))
+    body = (
+        f"Loan {loan} from {loan.lender} to {loan.borrower} was agreed to end on "
+        f"{loan.agreed_end:%-d %B %Y}, {days} day{'s' if days != 1 else ''} ago, and its objects are still away "
+        f"({loan.get_status_display().lower()}).\n\n"
+        f"Objects:\n{objects or '- none recorded'}\n\n"
+        "Please agree a return date, or extend the loan by changing its agreed end date in museumshare.\n"
+        "This reminder is sent once a day to the contacts of both organisations until the objects are back.\n"
+    )
+    return subject, body
+
+
+def send_loan_reminders(on: date | None = None) -> ReminderSummary:
+    """Email the lender's and the borrower's contacts about each overdue loan (past its agreed end,
+    objects still away; never a returned or closed one). Safe to run as often as you like: each
+    loan gets at most one reminder a day, recorded as a LoanReminder."""
+    today = on or date.today()
+    summary = ReminderSummary()
+    for loan in Loan.objects.overdue(today).select_related("lender", "borrower").order_by("agreed_end", "pk"):
+        summary.overdue += 1
+        if LoanReminder.objects.filter(loan=loan, sent_on=today).exists():
+            summary.already_sent += 1
+            continue
+        recipients = sorted(set(loan_contacts(loan.lender)) | set(loan_contacts(loan.borrower)), key=str.lower)
+        if not recipients:
+            summary.no_one_to_tell.append(loan.reference)
+            continue
+        subject, body = _reminder_text(loan, today)
+        try:
+            with transaction.atomic():
+                # Recorded first: a second run at the same moment meets the constraint, not a second email.
+                LoanReminder.objects.create(loan=loan, sent_on=today, recipients="\n".join(recipients))
+                send_mail(subject, body, None, recipients)
+        except IntegrityError:
+            summary.already_sent += 1
+            continue
+        summary.sent += 1
+    return summary

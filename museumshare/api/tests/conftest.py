@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from rest_framework.test import APIClient
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility
 from museumshare.activities.services import PlaceSpec, activity_create
+from museumshare.loans.models import CollectionObject, Loan, Purpose
+from museumshare.loans.services import loan_create
 from museumshare.organisations.models import Organisation
 
 PEOPLE = ("anonymous", "alice", "bob", "charlie", "analyst", "admin")
@@ -49,3 +52,30 @@ def exhibition(alice: User, portrait_gallery: Organisation, laing: Organisation)
         )
 
     return record
+
+
+@pytest.fixture
+def portrait_loan(bob: User, portrait_gallery: Organisation, laing: Organisation) -> Callable[..., Loan]:
+    """bob's request to borrow two valued objects of alice's National Portrait Gallery for the Laing."""
+
+    def make(**extra: Any) -> Loan:
+        objects = [
+            CollectionObject.objects.get_or_create(
+                owner=portrait_gallery,
+                accession_number=f"TEST {n}",
+                defaults={"title": f"Portrait study {n}", "valuation": Decimal("250000")},
+            )[0]
+            for n in (1, 2)
+        ]
+        data = {
+            "reference": f"LO-2027-{Loan.objects.count() + 1:04d}",
+            "lender": portrait_gallery,
+            "borrower": laing,
+            "purpose": Purpose.EXHIBITION,
+            "exhibition_title": "Faces of the North",
+            "requested_start": date(2027, 3, 1),
+            "requested_end": date(2027, 7, 1),
+        } | extra
+        return loan_create(actor=bob, data=data, objects=objects)
+
+    return make

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Network, NetworkMembership, Visibility
+from museumshare.loans.models import Loan
 from museumshare.organisations.models import Organisation
 from museumshare.wsgi import application
 
@@ -60,13 +61,21 @@ def admin_token(admin_user: User) -> str:
 
 
 @pytest.fixture
-def records(exhibition: Exhibition, portrait_gallery: Organisation, laing: Organisation) -> dict[str, list[int]]:
+def records(
+    exhibition: Exhibition, portrait_loan: Callable[..., Loan], portrait_gallery: Organisation, laing: Organisation
+) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
     activities = [exhibition(visibility).pk for visibility in Visibility]
+    loans = [portrait_loan().pk, portrait_loan(purpose="research", exhibition_title="").pk]
     network = Network.objects.create(name="Portrait network", coordinator=portrait_gallery)
     for organisation, year in [(portrait_gallery, 2020), (laing, 2020), (laing, 2021)]:
         NetworkMembership.objects.create(network=network, organisation=organisation, year=year)
-    return {"activities": activities, "organisations": [portrait_gallery.pk, laing.pk], "networks": [network.pk]}
+    return {
+        "activities": activities,
+        "organisations": [portrait_gallery.pk, laing.pk],
+        "networks": [network.pk],
+        "loans": loans,
+    }
 
 
 def aim_at_records(case: GeneratedCase, records: dict[str, list[int]]) -> None:

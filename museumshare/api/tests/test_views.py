@@ -349,7 +349,7 @@ def test_a_signed_in_browser_writes_only_with_its_csrf_token(alice: User, exhibi
 
 
 def test_an_unknown_address_under_the_api_is_a_json_404(client: Client) -> None:
-    response = client.get("/api/v1/loans/")
+    response = client.get("/api/v1/exhibitions/")
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}

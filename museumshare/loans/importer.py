@@ -1,0 +1,368 @@
+"""Import historic loans from a CSV or Excel file: one row per object lent.
+
+Rows sharing a `reference` (for the same lender) are one loan, and must agree on the loan's own
+columns. Organisations are named as in every import (id, slug or exact name, by
+`OrganisationMatcher`); an accession number new to the lender creates its collection object.
+A historic loan does not walk the procedure: it is recorded in its final status with one
+"Imported" event, and its activity in the register is recorded by `loan_record_activity`, as an
+approved loan's is. Loans are matched by (lender, reference), so importing a file again changes
+nothing. If any row has an error nothing is written, unless `skip_invalid` is given: then every
+row of a loan with an error is set aside, with its errors, as CSV. See docs/loans.md.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, models, transaction
+
+from museumshare.activities.importer import _csv_cells, _date_text, _xlsx_cells, column_key
+from museumshare.core import audit, imports
+from museumshare.core.console import OnRow
+from museumshare.core.imports import ImportFailed, Problem, vocabulary
+from museumshare.core.text import fold
+from museumshare.loans.models import CollectionObject, Insurance, Loan, LoanEvent, LoanObject, Purpose, Status
+from museumshare.loans.services import loan_record_activity
+from museumshare.organisations.forms import OrganisationMatcher
+from museumshare.organisations.models import Organisation
+
+COLUMNS = (
+    "reference",
+    "lender",
+    "borrower",
+    "purpose",
+    "exhibition_title",
+    "agreed_start",
+    "agreed_end",
+    "status",
+    "insurance",
+    "accession_number",
+    "object_title",
+    "valuation",
+    "visitors",
+)
+REQUIRED_COLUMNS = ("reference", "lender", "borrower", "agreed_start", "agreed_end", "status", "accession_number")
+# The loan's own columns: every row of one loan must give the same values.
+LOAN_COLUMNS = (
+    "borrower",
+    "purpose",
+    "exhibition_title",
+    "agreed_start",
+    "agreed_end",
+    "status",
+    "insurance",
+    "visitors",
+)
+IMPORTABLE = (Status.ON_LOAN, Status.RETURNED, Status.CLOSED)
+MAX_LENGTH = {"reference": 40, "exhibition_title": 250, "accession_number": 60, "object_title": 250}
+MAX_VALUATION = Decimal("999999999999.99")
+MAX_VISITORS = 2**31 - 1
+IMPORTED = "Imported"
+
+
+@dataclass
+class ImportSummary(imports.ImportSummary):
+    format: str = ""
+    header: list[str] = field(default_factory=list)
+    rejects: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    objects_created: int = 0
+
+    def rejects_csv(self) -> str:
+        out = io.StringIO()
+        imports.write_rejects(out, self.header, self.rejects, self.errors)
+        return out.getvalue()
+
+
+@dataclass
+class Row:
+    """A checked row: the loan's values and one object."""
+
+    number: int
+    lender: Organisation
+    loan: dict[str, Any]
+    accession_number: str
+    object_title: str
+    valuation: Decimal | None
+
+
+def _read(name: str, content: bytes) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
+    suffix = Path(name).suffix.lower()
+    if not content.strip():
+        raise ImportFailed(f"{name} is empty.")
+    if suffix == ".xlsx":
+        fmt, cells = "Excel", list(_xlsx_cells(name, content))
+    elif suffix == ".csv":
+        fmt, cells = "CSV", list(_csv_cells(name, content))
+    else:
+        raise ImportFailed(f"{name} is not a CSV file (.csv) or an Excel workbook (.xlsx).")
+    header = [cell.strip() for cell in (cells[0] if cells else [])]
+    while header and not header[-1]:
+        header.pop()
+    keys = [column_key(column) for column in header]
+    twice = sorted({key for key in keys if key and keys.count(key) > 1})
+    if twice:
+        raise ImportFailed(f"The header has the column(s) {', '.join(twice)} more than once.")
+    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
+    if missing:
+        raise ImportFailed(f"The header is missing the column(s): {', '.join(missing)}.")
+    width = len(header)
+    rows = []
+    for number, row in enumerate(cells[1:], start=2):
+        padded = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
+        if any(padded):
+            rows.append((number, padded))
+    if not rows:
+        raise ImportFailed(f"{name} has a header but no loans.")
+    return fmt, header, rows
+
+
+def _date(value: str) -> date:
+    text = _date_text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise forms.ValidationError(f"'{value}' is not a date: write it as 2020-04-01 or 1/4/2020.")
+
+
+def _choice(value: str, choices: type[models.TextChoices], allowed: tuple[str, ...] | None = None) -> str:
+    code = vocabulary(choices).get(fold(value))
+    names = [str(c) for c in (allowed or choices.values)]
+    if code is None or code not in names:
+        raise forms.ValidationError(f"'{value}' is not one of: {', '.join(names)}.")
+    return code
+
+
+def _number(value: str, column: str) -> Decimal:
+    text = value.removeprefix("£").replace(",", "").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(f"'{value}' is not a number.") from None
+    if not number.is_finite() or number < 0:
+        raise forms.ValidationError(f"'{value}' is not a number of 0 or more.")
+    if column == "visitors" and (number != number.to_integral_value() or number > MAX_VISITORS):
+        raise forms.ValidationError(f"'{value}' is not a whole number of visitors.")
+    if column == "valuation" and number > MAX_VALUATION:
+        raise forms.ValidationError(f"'{value}' is too large a valuation.")
+    return number
+
+
+class Checker:
+    def __init__(self) -> None:
+        self.matcher = OrganisationMatcher()
+
+    def check(self, number: int, record: dict[str, str]) -> Row | list[Problem]:
+        problems: list[Problem] = []
+        ref = record.get("reference", "")
+
+        def attempt(column: str, read: Callable[[str], Any], required: bool = False) -> Any:
+            value = record.get(column, "")
+            if not value:
+                if required:
+                    problems.append(Problem(number, column, "This column must not be empty.", ref))
+                return None
+            if len(value) > MAX_LENGTH.get(column, 10_000):
+                problems.append(Problem(number, column, f"At most {MAX_LENGTH[column]} characters.", ref))
+                return None
+            try:
+                return read(value)
+            except forms.ValidationError as exc:
+                problems.append(Problem(number, column, " ".join(exc.messages), ref))
+                return None
+
+        reference = attempt("reference", str, required=True)
+        lender = attempt("lender", self.matcher.find, required=True)
+        borrower = attempt("borrower", self.matcher.find, required=True)
+        purpose = attempt("purpose", lambda v: _choice(v, Purpose)) or Purpose.EXHIBITION.value
+        title = attempt("exhibition_title", str) or ""
+        start = attempt("agreed_start", _date, required=True)
+        end = attempt("agreed_end", _date, required=True)
+        status = attempt("status", lambda v: _choice(v, Status, IMPORTABLE), required=True)
+        insurance = attempt("insurance", lambda v: _choice(v, Insurance)) or ""
+        accession = attempt("accession_number", str, required=True)
+        object_title = attempt("object_title", str) or ""
+        valuation = attempt("valuation", lambda v: _number(v, "valuation"))
+        visitors = attempt("visitors", lambda v: _number(v, "visitors"))
+        if lender is not None and borrower is not None and lender == borrower:
+            problems.append(Problem(number, "borrower", "The borrower must not be the lender.", ref))
+        if start and end and end < start:
+            problems.append(Problem(number, "agreed_end", "The loan cannot end before it starts.", ref))
+        if problems:
+            return problems
+        loan = {
+            "reference": reference,
+            "borrower": borrower,
+            "purpose": purpose,
+            "exhibition_title": title,
+            "agreed_start": start,
+            "agreed_end": end,
+            "status": status,
+            "insurance": insurance,
+            "visitors": None if visitors is None else int(visitors),
+        }
+        return Row(number, lender, loan, accession, object_title, None if valuation is None else valuation)
+
+
+def _check_groups(rows: list[Row], summary: ImportSummary) -> dict[tuple[int, str], list[Row]]:
+    """Rows by (lender, reference), each loan's rows checked against its first one."""
+    groups: dict[tuple[int, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((row.lender.pk, row.loan["reference"]), []).append(row)
+    existing_objects = {
+        (lender, accession): title
+        for lender, accession, title in CollectionObject.objects.filter(
+            owner_id__in={key[0] for key in groups}
+        ).values_list("owner_id", "accession_number", "title")
+    }
+    # An object is known if the lender has it already, or another row of the file gives its title.
+    known = set(existing_objects) | {(row.lender.pk, row.accession_number) for row in rows if row.object_title}
+    for (lender, reference), members in groups.items():
+        first = members[0]
+        seen: dict[str, int] = {}
+        for row in members:
+            for column in LOAN_COLUMNS:
+                if row is not first and row.loan[column] != first.loan[column]:
+                    summary.errors.append(
+                        Problem(
+                            row.number,
+                            column,
+                            f"Loan {reference} has another value in row {first.number}; "
+                            "every row of one loan must give the same.",
+                            reference,
+                        )
+                    )
+            if row.accession_number in seen:
+                summary.errors.append(
+                    Problem(
+                        row.number,
+                        "accession_number",
+                        f"{row.accession_number} is already in loan {reference} on row {seen[row.accession_number]}.",
+                        reference,
+                    )
+                )
+            seen.setdefault(row.accession_number, row.number)
+            if (lender, row.accession_number) not in known and not row.object_title:
+                summary.errors.append(
+                    Problem(
+                        row.number,
+                        "object_title",
+                        f"{row.accession_number} is new to {row.lender}: give its title to record it.",
+                        reference,
+                    )
+                )
+    return groups
+
+
+def import_loans_content(
+    *, name: str, content: bytes, actor: Any = None, skip_invalid: bool = False, on_row: OnRow | None = None
+) -> ImportSummary:
+    fmt, header, table = _read(name, content)
+    keys = [column_key(column) for column in header]
+    summary = ImportSummary(format=fmt, header=header, rows_read=len(table))
+    originals = {number: dict(zip(header, cells, strict=True)) for number, cells in table}
+    checker = Checker()
+    rows: list[Row] = []
+    refs_of_bad_rows: set[tuple[str, str]] = set()
+    for done, (number, cells) in enumerate(table, start=1):
+        record = dict(zip(keys, cells, strict=True))
+        checked = checker.check(number, record)
+        if isinstance(checked, Row):
+            rows.append(checked)
+        else:
+            summary.errors.extend(checked)
+            refs_of_bad_rows.add((fold(record.get("lender", "")), record.get("reference", "")))
+        if on_row:
+            on_row("Checking", done, len(table))
+    groups = _check_groups(rows, summary)
+    # A loan is imported whole or not at all: every row of a loan with an error is set aside.
+    bad_rows = {problem.row for problem in summary.errors}
+    for (_, reference), members in groups.items():
+        lender_text = {fold(originals[r.number].get(header[keys.index("lender")], "")) for r in members}
+        tainted = any(r.number in bad_rows for r in members) or any(
+            (text, reference) in refs_of_bad_rows for text in lender_text
+        )
+        if tainted:
+            for row in members:
+                if row.number not in bad_rows:
+                    summary.errors.append(
+                        Problem(row.number, "", f"Another row of loan {reference} has an error.", reference)
+                    )
+    bad_rows = {problem.row for problem in summary.errors}
+    summary.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else -1))
+    summary.rejects = [(number, originals[number]) for number, _ in table if number in bad_rows]
+    if summary.errors and not skip_invalid:
+        raise ImportFailed(
+            f"{summary.rejected} of {summary.rows_read} rows have errors, so nothing was imported.", summary
+        )
+    good = {key: members for key, members in groups.items() if not any(r.number in bad_rows for r in members)}
+    try:
+        with transaction.atomic():
+            for done, members in enumerate(good.values(), start=1):
+                _write(members, summary, actor)
+                if on_row:
+                    on_row("Saving", done, len(good))
+    except IntegrityError as exc:
+        raise ImportFailed(f"The loans could not be saved ({exc}), so nothing was imported.") from exc
+    return summary
+
+
+def _write(members: list[Row], summary: ImportSummary, actor: Any) -> None:
+    first = members[0]
+    lender = first.lender
+    if Loan.objects.filter(lender=lender, reference=first.loan["reference"]).exists():
+        summary.unchanged += 1
+        return
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    start, end = first.loan["agreed_start"], first.loan["agreed_end"]
+    loan = Loan.objects.create(**first.loan, lender=lender, requested_start=start, requested_end=end, created_by=person)
+    for row in members:
+        obj, created = CollectionObject.objects.get_or_create(
+            owner=lender,
+            accession_number=row.accession_number,
+            defaults={"title": row.object_title, "valuation": row.valuation},
+        )
+        summary.objects_created += created
+        LoanObject.objects.create(
+            loan=loan, object=obj, valuation=row.valuation if row.valuation is not None else obj.valuation
+        )
+    LoanEvent.objects.create(loan=loan, status=loan.status, actor=person, note=IMPORTED)
+    audit.record(
+        actor=actor,
+        action="loan.import",
+        obj=loan,
+        changes={"status": [None, loan.status], "objects": [None, [r.accession_number for r in members]]},
+    )
+    loan_record_activity(loan, actor)
+    summary.created += 1
+
+
+def import_loans(
+    *,
+    path: Path,
+    actor: Any = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    on_row: OnRow | None = None,
+) -> ImportSummary:
+    """Import the CSV or Excel file at `path`; rejected rows go to `rejects_path` (or PATH-rejects.csv)."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"There is no file at {path}.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path} cannot be read: {exc.strerror}.") from None
+    summary = import_loans_content(
+        name=path.name, content=content, actor=actor, skip_invalid=skip_invalid, on_row=on_row
+    )
+    if summary.errors:
+        summary.rejects_path = rejects_path or Path.cwd() / f"{path.stem}-rejects.csv"
+        summary.rejects_path.parent.mkdir(parents=True, exist_ok=True)
+        summary.rejects_path.write_text(summary.rejects_csv(), encoding="utf-8")
+    return summary
