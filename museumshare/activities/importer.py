@@ -12,13 +12,11 @@ transaction. See docs/activities-import.md for the columns and their values.
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first activity row 2.
 """
 
-import csv
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -28,7 +26,6 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
-from openpyxl import load_workbook
 
 from museumshare.activities.forms import ActivityForm, PartnerRowForm
 from museumshare.activities.models import Activity, Kind, PartnerRole, Place, Status, Visibility
@@ -42,6 +39,7 @@ from museumshare.activities.services import (
 from museumshare.core import audit, geography, imports
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem, vocabulary
+from museumshare.core.tables import column_key, date_text, read_table
 from museumshare.core.text import fold
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.importer import country_codes
@@ -79,8 +77,6 @@ BOOLEANS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no
 PARTNER_ROLES = [role for role in PartnerRole if role != PartnerRole.LEAD]
 NUMBER_COLUMNS = ("visitors", "participants", "objects", "funding_amount")
 LIST_SEPARATOR = ";"
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
 WRITE_BATCH = 1000
 # Any fixed number: the advisory lock that lets one activities import write at a time.
 IMPORT_LOCK = 0x6D7361637473
@@ -106,23 +102,6 @@ class ImportSummary(imports.ImportSummary):
 
 
 @dataclass
-class Table:
-    """A file's header and its rows that are not blank, each with its spreadsheet row number."""
-
-    format: str
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-
-    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        keys = [column_key(name) for name in self.header]
-        for number, cells in self.rows:
-            yield number, dict(zip(keys, cells, strict=True))
-
-    def original(self, cells: list[str]) -> dict[str, str]:
-        return dict(zip(self.header, cells, strict=True))
-
-
-@dataclass
 class Candidate:
     """A valid row on its way into the register."""
 
@@ -132,113 +111,6 @@ class Candidate:
     partners: list[PartnerSpec] | None
     places: list[PlaceSpec] | None
     existing: Activity | None
-
-
-def column_key(name: str) -> str:
-    """'Start date', 'start-date' and 'START_DATE' all name the column start_date."""
-    return re.sub(r"[\s-]+", "_", fold(name))
-
-
-def read_table(name: str, content: bytes) -> Table:
-    """The header and rows of a CSV or Excel file; ImportFailed saying why when it cannot be read."""
-    suffix = Path(name).suffix.lower()
-    if not content.strip():
-        raise ImportFailed(f"{name} is empty.")
-    if suffix == ".xlsx":
-        fmt, cells = "Excel", _xlsx_cells(name, content)
-    elif suffix == ".csv":
-        if content.startswith(b"PK\x03\x04"):
-            raise ImportFailed(f"{name} is an Excel workbook, not CSV: name it .xlsx, or save it as CSV UTF-8.")
-        fmt, cells = "CSV", _csv_cells(name, content)
-    elif suffix == ".xls":
-        raise ImportFailed(f"{name} is in the old Excel format (.xls): save it as an Excel workbook (.xlsx) or CSV.")
-    else:
-        raise ImportFailed(f"{name} is not a CSV file (.csv) or an Excel workbook (.xlsx).")
-    return _table(name, fmt, cells)
-
-
-def _csv_cells(name: str, content: bytes) -> Iterator[list[str]]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFailed(f"{name} is saved as UTF-16 ('Unicode text'): save it as CSV UTF-8.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        raise ImportFailed(
-            f"{name} is not UTF-8 text (line {line} has a character that is not): in Excel, save it as CSV UTF-8."
-        ) from None
-    if "\x00" in text:
-        raise ImportFailed(f"{name} is not a text file: it has NUL characters. Save it as CSV UTF-8.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise ImportFailed(f"{name} is not a readable CSV file (row {reader.line_num}: {exc}).") from None
-
-
-def _xlsx_cells(name: str, content: bytes) -> Iterator[list[str]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            # Read the sheet while the workbook is open; a damaged one fails here, not when opened.
-            rows = [
-                [_cell_text(value) for value in row]
-                for row in _limited(workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True), name)
-            ]
-        finally:
-            workbook.close()
-    except ImportFailed:
-        raise
-    except Exception:  # openpyxl and zipfile raise many kinds of error on a damaged or foreign file
-        raise ImportFailed(f"{name} is not a readable Excel workbook (.xlsx).") from None
-    yield from rows
-
-
-def _limited(rows: Iterable[Any], name: str) -> Iterator[Any]:
-    for count, row in enumerate(rows):
-        if count > MAX_ROWS:
-            raise ImportFailed(f"{name} has more than {MAX_ROWS:,} rows: split it into smaller files.")
-        yield row
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV file would have; dates as 2020-04-01."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _table(name: str, fmt: str, cells: Iterable[list[str]]) -> Table:
-    lines = iter(_limited(cells, name))
-    header = [cell.strip() for cell in next(lines, [])]
-    while header and not header[-1]:
-        header.pop()
-    keys = [column_key(column) for column in header]
-    if not any(keys):
-        raise ImportFailed(f"{name} has no header row: the first row must name the columns (see the import guide).")
-    twice = sorted({key for key in keys if key and keys.count(key) > 1})
-    if twice:
-        raise ImportFailed(f"The header has the column(s) {', '.join(twice)} more than once.")
-    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
-    if missing:
-        raise ImportFailed(f"The header is missing the column(s): {', '.join(missing)}.")
-    width = len(header)
-    rows = []
-    for number, row in enumerate(lines, start=2):
-        padded = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
-        if any(padded):
-            rows.append((number, padded))
-    if not rows:
-        raise ImportFailed(f"{name} has a header but no activities.")
-    return Table(format=fmt, header=header, rows=rows)
 
 
 class ActivityRowForm(ActivityForm):
@@ -324,7 +196,7 @@ class Checker:
             if column in CHOICES:
                 value = vocabulary(CHOICES[column]).get(fold(value), value) if value else DEFAULTS.get(column, "")
             elif column in ("start_date", "end_date"):
-                value = _date_text(value)
+                value = date_text(value)
             elif column in ("not_pre_planned", "digital"):
                 flag = BOOLEANS.get(value.lower()) if value else False
                 if flag is None:
@@ -431,21 +303,6 @@ def _districts_by_name() -> dict[str, str]:
     return {fold(d.name): d.code for d in geography.districts()}
 
 
-def _date_text(value: str) -> str:
-    """ISO for the spellings the form does not read itself: '1 April 2020', or a date and time."""
-    for fmt in ("%d %B %Y", "%d %b %Y"):
-        try:
-            return datetime.strptime(" ".join(value.split()), fmt).date().isoformat()
-        except ValueError:
-            pass
-    if len(value) > 10 and value[10] in "T ":
-        try:
-            return datetime.fromisoformat(value).date().isoformat()
-        except ValueError:
-            pass
-    return value
-
-
 def _choice_message(value: str, column: str) -> str:
     choices = CHOICES[column]
     if column != "kind":
@@ -546,7 +403,7 @@ def import_activities_content(
     the file may create or change. `on_row(stage, done, total)` is called as each row is checked
     and as each is saved.
     """
-    table = read_table(name, content)
+    table = read_table(name, content, required=REQUIRED_COLUMNS, records="activities")
     summary = ImportSummary(format=table.format, header=table.header, rows_read=len(table.rows))
     records = list(table.records())
     checker = Checker(

@@ -2,13 +2,16 @@
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any, cast
 
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console as Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from museumshare.core.imports import ImportSummary, Problem
+from museumshare.core.imports import ImportFailed, ImportSummary, Problem
 
 SHOWN = 50
 # on_row(stage, done, total): called as each row is checked and as each is saved.
@@ -65,3 +68,46 @@ def report(
     console.print(table)
     if summary.rejects_path:
         console.print(f"Rejected rows written to {summary.rejects_path}")
+
+
+class ImportCommand(BaseCommand):
+    """A management command that imports a file: progress bar, errors by row, summary, --skip-invalid."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows and write the rejected ones, with their errors, to a CSV.",
+        )
+        parser.add_argument("--rejects", type=Path, help="Where to write rejected rows.")
+        parser.add_argument("--as", dest="actor", metavar="EMAIL", help="The person the audit log records.")
+
+    def run(self, *, path: Path, actor: Any, skip_invalid: bool, rejects_path: Path | None, on_row: OnRow) -> Any:
+        raise NotImplementedError
+
+    def report(self, console: Console, summary: Any) -> None:
+        report(console, summary, title=f"Import summary ({summary.format})")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = console_for(self.stdout)
+        actor = None
+        if options["actor"]:
+            actor = get_user_model().objects.filter(email__iexact=options["actor"]).first()
+            if actor is None:
+                raise CommandError(f"No one has the email address {options['actor']}.")
+        path: Path = options["path"]
+        with progress_bar(console, path.name) as on_row:
+            try:
+                summary = self.run(
+                    path=path,
+                    actor=actor,
+                    skip_invalid=options["skip_invalid"],
+                    rejects_path=options["rejects"],
+                    on_row=on_row,
+                )
+            except ImportFailed as failure:
+                if failure.summary:
+                    self.report(console, failure.summary)
+                raise CommandError(str(failure)) from None
+        self.report(console, summary)

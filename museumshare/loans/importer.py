@@ -21,10 +21,10 @@ from typing import Any
 from django import forms
 from django.db import IntegrityError, models, transaction
 
-from museumshare.activities.importer import _csv_cells, _date_text, _xlsx_cells, column_key
 from museumshare.core import audit, imports
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem, vocabulary
+from museumshare.core.tables import column_key, date_text, read_table
 from museumshare.core.text import fold
 from museumshare.loans.models import CollectionObject, Insurance, Loan, LoanEvent, LoanObject, Purpose, Status
 from museumshare.loans.services import loan_record_activity
@@ -90,39 +90,8 @@ class Row:
     valuation: Decimal | None
 
 
-def _read(name: str, content: bytes) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    suffix = Path(name).suffix.lower()
-    if not content.strip():
-        raise ImportFailed(f"{name} is empty.")
-    if suffix == ".xlsx":
-        fmt, cells = "Excel", list(_xlsx_cells(name, content))
-    elif suffix == ".csv":
-        fmt, cells = "CSV", list(_csv_cells(name, content))
-    else:
-        raise ImportFailed(f"{name} is not a CSV file (.csv) or an Excel workbook (.xlsx).")
-    header = [cell.strip() for cell in (cells[0] if cells else [])]
-    while header and not header[-1]:
-        header.pop()
-    keys = [column_key(column) for column in header]
-    twice = sorted({key for key in keys if key and keys.count(key) > 1})
-    if twice:
-        raise ImportFailed(f"The header has the column(s) {', '.join(twice)} more than once.")
-    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
-    if missing:
-        raise ImportFailed(f"The header is missing the column(s): {', '.join(missing)}.")
-    width = len(header)
-    rows = []
-    for number, row in enumerate(cells[1:], start=2):
-        padded = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
-        if any(padded):
-            rows.append((number, padded))
-    if not rows:
-        raise ImportFailed(f"{name} has a header but no loans.")
-    return fmt, header, rows
-
-
 def _date(value: str) -> date:
-    text = _date_text(value)
+    text = date_text(value)
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, fmt).date()
@@ -263,7 +232,8 @@ def _check_groups(rows: list[Row], summary: ImportSummary) -> dict[tuple[int, st
 def import_loans_content(
     *, name: str, content: bytes, actor: Any = None, skip_invalid: bool = False, on_row: OnRow | None = None
 ) -> ImportSummary:
-    fmt, header, table = _read(name, content)
+    sheet = read_table(name, content, required=REQUIRED_COLUMNS, records="loans")
+    fmt, header, table = sheet.format, sheet.header, sheet.rows
     keys = [column_key(column) for column in header]
     summary = ImportSummary(format=fmt, header=header, rows_read=len(table))
     originals = {number: dict(zip(header, cells, strict=True)) for number, cells in table}
