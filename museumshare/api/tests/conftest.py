@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility
 from museumshare.activities.services import PlaceSpec, activity_create
-from museumshare.loans.models import CollectionObject, Loan, Purpose
-from museumshare.loans.services import loan_create
+from museumshare.loans.models import CollectionObject, Loan, Purpose, Status
+from museumshare.loans.services import loan_create, loan_transition
 from museumshare.organisations.models import Organisation
 
 PEOPLE = ("anonymous", "alice", "bob", "charlie", "analyst", "admin")
@@ -58,7 +58,7 @@ def exhibition(alice: User, portrait_gallery: Organisation, laing: Organisation)
 def portrait_loan(bob: User, portrait_gallery: Organisation, laing: Organisation) -> Callable[..., Loan]:
     """bob's request to borrow two valued objects of alice's National Portrait Gallery for the Laing."""
 
-    def make(**extra: Any) -> Loan:
+    def make(sent: bool = True, **extra: Any) -> Loan:
         objects = [
             CollectionObject.objects.get_or_create(
                 owner=portrait_gallery,
@@ -76,6 +76,8 @@ def portrait_loan(bob: User, portrait_gallery: Organisation, laing: Organisation
             "requested_start": date(2027, 3, 1),
             "requested_end": date(2027, 7, 1),
         } | extra
-        return loan_create(actor=bob, data=data, objects=objects)
+        loan = loan_create(actor=bob, data=data, objects=objects)
+        # A draft is the borrower's alone; the lender sees the request once it is sent.
+        return loan_transition(loan=loan, actor=bob, to=Status.REQUESTED) if sent else loan
 
     return make

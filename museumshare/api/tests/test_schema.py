@@ -7,6 +7,7 @@ content type or body the schema does not declare.
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -66,7 +67,8 @@ def records(
 ) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
     activities = [exhibition(visibility).pk for visibility in Visibility]
-    loans = [portrait_loan().pk, portrait_loan(purpose="research", exhibition_title="").pk]
+    later = {"requested_start": date(2028, 3, 1), "requested_end": date(2028, 7, 1)}
+    loans = [portrait_loan().pk, portrait_loan(purpose="research", exhibition_title="", **later).pk]
     network = Network.objects.create(name="Portrait network", coordinator=portrait_gallery)
     for organisation, year in [(portrait_gallery, 2020), (laing, 2020), (laing, 2021)]:
         NetworkMembership.objects.create(network=network, organisation=organisation, year=year)
