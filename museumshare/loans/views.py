@@ -1,7 +1,7 @@
 """Pages for loans in and out: the list, a loan's page with its next steps, the request, the
 details, condition checks, documents, the agreement and letter as PDFs, and the lender's catalogue."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +35,7 @@ from museumshare.loans.forms import (
     StepForm,
 )
 from museumshare.loans.models import (
+    AWAY,
     FINISHED,
     CollectionObject,
     ConditionCheck,
@@ -52,6 +53,8 @@ PAGE_SIZE = 25
 # Until a decision, the letter is the borrower's request; after it, the lender's confirmation.
 REQUESTING = (Status.DRAFT, Status.REQUESTED, Status.ACKNOWLEDGED, Status.UNDER_ASSESSMENT)
 RECENT_SHOWN = 5
+PUBLISHED = (*AWAY, Status.RETURNED, Status.CLOSED)
+PUBLISHED_FOR = timedelta(days=3 * 365)
 EXPORT_HEADER = [
     "reference", "status", "lender", "borrower", "venue", "purpose", "exhibition_title",
     "requested_start", "requested_end", "agreed_start", "agreed_end", "long_loan", "overdue",
@@ -535,9 +538,17 @@ def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
         loans = Loan.objects.involving(organisation).exclude(status=Status.DRAFT)
         total = loans.count()
         recent = loans.select_related("lender", "borrower").order_by("-updated_at")[:RECENT_SHOWN]
+    # The sector's "details of recent loans": loans out that have gone out, for everyone to see.
+    published = (
+        Loan.objects.filter(lender=organisation, status__in=PUBLISHED, agreed_start__gte=date.today() - PUBLISHED_FOR)
+        .select_related("borrower")
+        .annotate(object_count=Count("loan_objects"))
+        .order_by("-agreed_start")[:RECENT_SHOWN]
+    )
     context = {
         "organisation": organisation,
         "policy": LoansPolicy.objects.filter(organisation=organisation).first(),
+        "published": published,
         "member": member,
         "recent": recent,
         "total": total,

@@ -359,3 +359,24 @@ def test_the_organisation_page_shows_the_policy_to_all_and_loans_to_members(
         reverse("loans:for_organisation", args=[policy.organisation.slug])
         in Client().get(policy.organisation.get_absolute_url()).text
     )
+
+
+def test_an_organisation_page_lists_its_recent_loans_out_for_everyone(
+    client: Client, portraits: list[CollectionObject], request_loan: Callable[..., Loan], portrait_gallery: Organisation
+) -> None:
+    away = request_loan(portraits[:2], exhibition_title="Faces of the North")
+    Loan.objects.filter(pk=away.pk).update(
+        status=Status.ON_LOAN,
+        agreed_start=date.today() - timedelta(days=10),
+        agreed_end=date.today() + timedelta(days=90),
+    )
+    request_loan(portraits[2:], exhibition_title="A request still being assessed")
+
+    html = client.get(
+        reverse("loans:for_organisation", args=[portrait_gallery.slug]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert "Faces of the North" in html
+    assert "2 objects lent to Laing Art Gallery" in html
+    assert "A request still being assessed" not in html
+    assert "250,000" not in html
