@@ -341,3 +341,11 @@ class LoansPolicyForm(forms.ModelForm[LoansPolicy]):
         model = LoansPolicy
         fields = ["notice_weeks", "minimum_months", "maximum_months", "not_lent", "costs", "contact"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("not_lent", "costs", "contact")}
+
+
+class RenewalForm(forms.Form):
+    until = forms.DateField(
+        label="Keep the objects until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date you would like to keep the objects until."},
+    )

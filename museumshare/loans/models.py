@@ -201,6 +201,9 @@ class Loan(models.Model):
     )
     lender_signed_on = models.DateField("signed for the lender on", null=True, blank=True)
     borrower_signed_on = models.DateField("signed for the borrower on", null=True, blank=True)
+    renewal_requested_end = models.DateField(
+        "renewal asked for until", null=True, blank=True, help_text="A borrower's request to keep the objects longer."
+    )
     activity = models.OneToOneField(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="loan")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

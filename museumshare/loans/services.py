@@ -232,6 +232,57 @@ def loan_record_activity(loan: Loan, actor: Any) -> None:
         activity_update(activity=loan.activity, actor=actor, data=data, partners=partners, places=places)
 
 
+RENEWABLE = (Status.ON_LOAN, Status.RETURN_DUE)
+
+
+@transaction.atomic
+def loan_request_renewal(*, loan: Loan, actor: Any, until: date, note: str = "") -> Loan:
+    """The borrower asks to keep the objects until `until`; the lender decides."""
+    loan = Loan.objects.select_for_update(of=("self",)).get(pk=loan.pk)
+    if procedure.BORROWER not in side_of(actor, loan):
+        raise PermissionDenied("Only editors at the borrower can ask to renew a loan.")
+    if loan.status not in RENEWABLE or loan.agreed_end is None:
+        raise LoanRefused(["A loan can be renewed only while the objects are on loan."])
+    if until <= loan.agreed_end:
+        raise LoanRefused([f"Ask for a date after the agreed end, {loan.agreed_end:%-d %B %Y}."])
+    loan.renewal_requested_end = until
+    loan.save(update_fields=["renewal_requested_end", "updated_at"])
+    _renewal_event(loan, actor, f"Renewal asked for until {until:%-d %B %Y}. {note}".strip())
+    return loan
+
+
+@transaction.atomic
+def loan_decide_renewal(*, loan: Loan, actor: Any, agree: bool, note: str = "") -> Loan:
+    """The lender agrees the renewal (if no other loan needs the objects then) or declines it."""
+    loan = Loan.objects.select_for_update(of=("self",)).get(pk=loan.pk)
+    if procedure.LENDER not in side_of(actor, loan):
+        raise PermissionDenied("Only editors at the lender can decide on a renewal.")
+    until = loan.renewal_requested_end
+    if until is None:
+        raise LoanRefused(["No renewal has been asked for."])
+    if agree:
+        objects = list(CollectionObject.objects.select_for_update().filter(loan_objects__loan=loan).order_by("pk"))
+        before, loan.agreed_end = loan.agreed_end, until
+        problems = clashes(loan, objects, COMMITTED)
+        if problems:
+            raise LoanRefused(problems)
+        audit.record(actor=actor, action="loan.renewal", obj=loan, changes={"agreed_end": [str(before), str(until)]})
+    elif not note.strip():
+        raise LoanRefused(["Say why, so that the borrower knows."])
+    loan.renewal_requested_end = None
+    loan.save(update_fields=["agreed_end", "renewal_requested_end", "updated_at"])
+    verdict = f"Renewal agreed until {until:%-d %B %Y}." if agree else "Renewal declined."
+    _renewal_event(loan, actor, f"{verdict} {note}".strip())
+    if agree and loan.activity_id:
+        loan_record_activity(loan, actor)
+    return loan
+
+
+def _renewal_event(loan: Loan, actor: Any, note: str) -> None:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    LoanEvent.objects.create(loan=loan, status=loan.status, actor=user, note=note)
+
+
 def may_see_valuations(user: Any, organisation: Organisation) -> bool:
     """Valuations are for the owner's own people (and administrators) only."""
     return bool(getattr(user, "is_superuser", False) or role_at(user, organisation) is not None)

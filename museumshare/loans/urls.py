@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("loans/objects/new/", views.object_edit, name="object_add"),
     path("loans/objects/<int:pk>/edit/", views.object_edit, name="object_edit"),
     path("loans/policy/<slug:slug>/", views.policy, name="policy"),
+    path("loans/<int:pk>/renewal/", views.renewal, name="renewal"),
     path("loans/<int:pk>/", views.detail, name="detail"),
     path("loans/<int:pk>/edit/", views.edit, name="edit"),
     path("loans/<int:pk>/steps/<str:to>/", views.take_step, name="step"),

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from museumshare.activities.models import sees_everything
 from museumshare.core import exports
@@ -31,6 +31,7 @@ from museumshare.loans.forms import (
     LoanFilterForm,
     LoanRequestForm,
     LoansPolicyForm,
+    RenewalForm,
     RequestLenderForm,
     StepForm,
 )
@@ -227,6 +228,10 @@ def _detail_context(request: HttpRequest, loan: Loan) -> dict[str, Any]:
     return {
         "loan": loan,
         "sides": services.side_of(user, loan),
+        "can_ask_renewal": procedure.BORROWER in services.side_of(user, loan)
+        and loan.status in services.RENEWABLE
+        and not loan.renewal_requested_end,
+        "can_decide_renewal": procedure.LENDER in services.side_of(user, loan) and bool(loan.renewal_requested_end),
         "show_valuations": services.may_see_valuations(user, loan.lender),
         "objects": _objects(loan),
         "documents": loan.documents.select_related("uploaded_by"),
@@ -278,6 +283,32 @@ def take_step(request: HttpRequest, pk: int, to: str) -> HttpResponse:
         return redirect(loan)
     context = _detail_context(request, loan) | {"problems": problems, "refused": step}
     return render(request, "loans/detail.html", context)
+
+
+@login_required
+@require_POST
+def renewal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The borrower asks to keep the objects longer; the lender agrees or declines."""
+    loan = _get_visible_loan(request, pk)
+    action, note = request.POST.get("action", ""), request.POST.get("note", "")
+    try:
+        if action == "ask":
+            form = RenewalForm(request.POST)
+            if not form.is_valid():
+                raise services.LoanRefused([str(e) for errors in form.errors.values() for e in errors])
+            services.loan_request_renewal(loan=loan, actor=request.user, until=form.cleaned_data["until"], note=note)
+            messages.success(request, f"Renewal asked for. {loan.lender} can agree it or decline it on this page.")
+        else:
+            services.loan_decide_renewal(loan=loan, actor=request.user, agree=action == "agree", note=note)
+            messages.success(
+                request, f"Renewal {'agreed' if action == 'agree' else 'declined'}. {loan.borrower} can see it."
+            )
+    except services.LoanRefused as refusal:
+        problems = [("", message) for message in refusal.messages]
+        return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": problems})
+    except PermissionDenied as denied:
+        return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": [("", str(denied))]})
+    return redirect(loan)
 
 
 def _done_message(loan: Loan, step: procedure.Step) -> str:
