@@ -16,6 +16,13 @@ def step(loan: Loan, actor: User, to: str, note: str = "") -> Loan:
     return loan_transition(loan=loan, actor=actor, to=to, note=note)
 
 
+def to_assessment(loan: Loan, alice: User, bob: User) -> None:
+    """bob sends the request; alice acknowledges it and starts assessing it."""
+    step(loan, bob, Status.REQUESTED)
+    step(loan, alice, Status.ACKNOWLEDGED)
+    step(loan, alice, Status.UNDER_ASSESSMENT)
+
+
 def check_all(loan: Loan, actor: User, stage: str) -> None:
     for loan_object in loan.loan_objects.all():
         condition_check_record(
@@ -110,8 +117,7 @@ def test_approval_names_everything_that_is_missing(
     alice: User, bob: User, portraits: list[CollectionObject], request_loan: Callable[..., Loan]
 ) -> None:
     loan = request_loan(portraits)
-    for to in (Status.REQUESTED, Status.ACKNOWLEDGED, Status.UNDER_ASSESSMENT):
-        step(loan, bob if to == Status.REQUESTED else alice, to)
+    to_assessment(loan, alice, bob)
 
     with pytest.raises(LoanRefused) as refused:
         step(loan, alice, Status.APPROVED)
@@ -132,8 +138,7 @@ def test_a_facilities_report_past_its_review_date_stops_approval(
     request_loan: Callable[..., Loan],
 ) -> None:
     loan = request_loan(portraits)
-    for to in (Status.REQUESTED, Status.ACKNOWLEDGED, Status.UNDER_ASSESSMENT):
-        step(loan, bob if to == Status.REQUESTED else alice, to)
+    to_assessment(loan, alice, bob)
     FacilitiesReport.objects.filter(pk=laing_facilities.pk).update(review_date=loan.requested_start - timedelta(days=1))
     agree(loan, laing_facilities)
 
@@ -160,8 +165,7 @@ def test_no_object_moves_before_both_parties_sign(
     request_loan: Callable[..., Loan],
 ) -> None:
     loan = request_loan(portraits)
-    for to in (Status.REQUESTED, Status.ACKNOWLEDGED, Status.UNDER_ASSESSMENT):
-        step(loan, bob if to == Status.REQUESTED else alice, to)
+    to_assessment(loan, alice, bob)
     agree(loan, laing_facilities)
     step(loan, alice, Status.APPROVED)
     step(loan, alice, Status.AGREEMENT_SENT)
@@ -183,8 +187,7 @@ def test_dispatch_needs_a_condition_check_of_every_object(
     request_loan: Callable[..., Loan],
 ) -> None:
     loan = request_loan(portraits)
-    for to in (Status.REQUESTED, Status.ACKNOWLEDGED, Status.UNDER_ASSESSMENT):
-        step(loan, bob if to == Status.REQUESTED else alice, to)
+    to_assessment(loan, alice, bob)
     agree(loan, laing_facilities)
     step(loan, alice, Status.APPROVED)
     step(loan, alice, Status.AGREEMENT_SENT)
