@@ -202,11 +202,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Organisations, activities and networks each have a "kind", from different lists.
+    # Organisations, activities and networks each have a "kind", activities and loans a "status",
+    # from different lists.
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "museumshare.organisations.models.Kind",
         "ActivityKindEnum": "museumshare.activities.models.Kind",
         "NetworkKindEnum": "museumshare.activities.models.NetworkKind",
+        "ActivityStatusEnum": "museumshare.activities.models.Status",
+        "LoanStatusEnum": "museumshare.loans.models.Status",
     },
 }
 
