@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from museumshare.accounts.models import PlatformGroup
 from museumshare.core import years
+from museumshare.core.permissions import is_administrator, is_analyst
 from museumshare.organisations.models import Located, Membership, Organisation, Venue
 
 
@@ -93,9 +93,7 @@ def _member_organisations(user: Any) -> models.QuerySet[Any]:
 
 
 def sees_everything(user: Any) -> bool:
-    return bool(
-        user.is_authenticated and (user.in_group(PlatformGroup.ANALYST) or user.in_group(PlatformGroup.ADMINISTRATOR))
-    )
+    return bool(is_analyst(user) or is_administrator(user))
 
 
 class ActivityQuerySet(models.QuerySet["Activity"]):

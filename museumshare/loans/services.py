@@ -47,14 +47,12 @@ class LoanRefused(ValidationError):
 
 
 def side_of(user: Any, loan: Loan) -> set[str]:
-    """The sides of the loan `user` may act for: an editor or lead at the lender, the borrower, or both."""
-    sides = set()
-    if getattr(user, "is_superuser", False):
-        return {procedure.LENDER, procedure.BORROWER}
-    for side, organisation in ((procedure.LENDER, loan.lender), (procedure.BORROWER, loan.borrower)):
-        if role_at(user, organisation) in (Role.EDITOR, Role.LEAD):
-            sides.add(side)
-    return sides
+    """The sides of the loan `user` may act for: where they may edit for the lender, the borrower, or both."""
+    return {
+        side
+        for side, organisation in ((procedure.LENDER, loan.lender), (procedure.BORROWER, loan.borrower))
+        if may_edit_for(user, organisation)
+    }
 
 
 def clashes(
@@ -289,8 +287,8 @@ def may_see_valuations(user: Any, organisation: Organisation) -> bool:
 
 
 def may_edit_for(user: Any, organisation: Organisation) -> bool:
-    """Editors (and leads) of `organisation` keep its catalogue of lendable objects and its loans policy."""
-    return bool(getattr(user, "is_superuser", False) or role_at(user, organisation) in (Role.EDITOR, Role.LEAD))
+    """Editors and leads of `organisation` (and administrators), as the organisation rules say."""
+    return bool(user.has_perm("organisations.change_organisation", organisation))
 
 
 def next_reference(lender: Organisation, year: int | None = None) -> str:
