@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "museumshare.organisations",
     "museumshare.activities",
     "museumshare.loans",
+    "museumshare.programmes",
     "museumshare.api",
 ]
 

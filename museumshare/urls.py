@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("museumshare.organisations.urls")),
     path("", include("museumshare.activities.urls")),
     path("", include("museumshare.loans.urls")),
+    path("", include("museumshare.programmes.urls")),
     path("api/v1/", include("museumshare.api.urls")),
     path("admin/", admin.site.urls),
 ]

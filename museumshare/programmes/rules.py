@@ -1,0 +1,141 @@
+"""Who may do what with programmes, opportunities, applications, events and resources.
+
+A programme is run by its lead organisation: its editors, and its members who hold the platform's
+Programme manager role. A host's editors review the applications to its opportunities; the
+programme's managers may too. An application's statement is seen only by the applicant and the
+people who review it; the host's notes only by the reviewers.
+"""
+
+from typing import Any
+
+import rules
+from django.db.models import QuerySet
+
+from museumshare.core.permissions import is_administrator, is_analyst, is_programme_manager
+from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.rules import is_editor, is_member
+from museumshare.programmes.models import Programme
+
+
+def manages_programme(user: Any, programme: Any) -> bool:
+    if programme is None or not user.is_authenticated:
+        return False
+    if is_administrator(user) or is_editor(user, programme.lead):
+        return True
+    return bool(is_programme_manager(user) and is_member(user, programme.lead))
+
+
+def belongs_to_programme(user: Any, programme: Any) -> bool:
+    """Works at one of the programme's current member organisations."""
+    if programme is None or not user.is_authenticated:
+        return False
+    mine = set(user.memberships.values_list("organisation_id", flat=True))
+    return bool(mine) and programme.current_members().filter(organisation_id__in=mine).exists()
+
+
+@rules.predicate
+def can_manage_programme(user: Any, programme: Any) -> bool:
+    return manages_programme(user, programme)
+
+
+@rules.predicate
+def can_see_programme(user: Any, programme: Any) -> bool:
+    return bool(
+        programme.public
+        or is_analyst(user)
+        or manages_programme(user, programme)
+        or belongs_to_programme(user, programme)
+    )
+
+
+@rules.predicate
+def can_manage_opportunity(user: Any, opportunity: Any) -> bool:
+    if opportunity is None or not user.is_authenticated:
+        return False
+    return bool(
+        is_administrator(user) or is_editor(user, opportunity.host) or manages_programme(user, opportunity.programme)
+    )
+
+
+@rules.predicate
+def can_see_opportunity(user: Any, opportunity: Any) -> bool:
+    return opportunity.status != "draft" or bool(can_manage_opportunity(user, opportunity))
+
+
+@rules.predicate
+def is_applicant(user: Any, application: Any) -> bool:
+    return bool(user.is_authenticated and application.applicant_id == user.pk)
+
+
+@rules.predicate
+def reviews_application(user: Any, application: Any) -> bool:
+    return bool(can_manage_opportunity(user, application.opportunity))
+
+
+@rules.predicate
+def can_manage_event(user: Any, event: Any) -> bool:
+    if event is None or not user.is_authenticated:
+        return False
+    return bool(is_administrator(user) or is_editor(user, event.organiser) or manages_programme(user, event.programme))
+
+
+@rules.predicate
+def can_read_minutes(user: Any, event: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    if can_manage_event(user, event) or event.registrations.filter(user=user).exists():
+        return True
+    return belongs_to_programme(user, event.programme)
+
+
+@rules.predicate
+def can_manage_pair(user: Any, pair: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.pk in (pair.mentor_id, pair.mentee_id):
+        return True
+    return bool(is_administrator(user) or manages_programme(user, pair.programme))
+
+
+@rules.predicate
+def edits_anywhere(user: Any) -> bool:
+    return bool(user.is_authenticated and user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).exists())
+
+
+@rules.predicate
+def can_change_resource(user: Any, resource: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user) or resource.created_by_id == user.pk:
+        return True
+    return bool(is_editor(user, resource.organisation) or manages_programme(user, resource.programme))
+
+
+def hosts_for(user: Any) -> "QuerySet[Organisation] | None":
+    """The organisations `user` may offer opportunities or hold events for (None: any at all):
+    those where they edit, and the members of programmes they manage."""
+    if is_administrator(user):
+        return None
+    ids = {m.organisation_id for m in user.memberships.all() if m.role in (Role.EDITOR, Role.LEAD)}
+    for programme in Programme.objects.filter(lead__memberships__user=user).distinct():
+        if manages_programme(user, programme):
+            ids.add(programme.lead_id)
+            ids.update(programme.current_members().values_list("organisation_id", flat=True))
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+rules.add_perm("programmes.add_programme", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.view_programme", can_see_programme)
+rules.add_perm("programmes.change_programme", can_manage_programme)
+rules.add_perm("programmes.view_dashboard", can_manage_programme | is_analyst)
+rules.add_perm("programmes.add_opportunity", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.view_opportunity", can_see_opportunity)
+rules.add_perm("programmes.change_opportunity", can_manage_opportunity)
+rules.add_perm("programmes.view_application", is_applicant | reviews_application)
+rules.add_perm("programmes.review_application", reviews_application)
+rules.add_perm("programmes.add_event", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.change_event", can_manage_event)
+rules.add_perm("programmes.view_minutes", can_read_minutes)
+rules.add_perm("programmes.change_mentoringpair", can_manage_pair)
+rules.add_perm("programmes.add_resource", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.change_resource", can_change_resource)
