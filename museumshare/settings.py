@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "museumshare.loans",
     "museumshare.programmes",
     "museumshare.api",
+    # Last: the project itself, for the home page, base templates, static files and setup_demo.
+    "museumshare.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +91,7 @@ WSGI_APPLICATION = "museumshare.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -132,7 +134,6 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 # The SQLite database and, in development, collected static files live here; make sure it exists.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

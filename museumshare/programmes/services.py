@@ -218,9 +218,12 @@ def may_apply(user: Any, opportunity: Opportunity, organisation: Organisation | 
 
 @transaction.atomic
 def application_submit(
-    *, opportunity: Opportunity, actor: Any, organisation: Organisation | None, statement: str
+    *, opportunity: Opportunity, actor: Any, organisation: Organisation | None, statement: str, notify: bool = True
 ) -> Application:
-    opportunity = Opportunity.objects.select_for_update().select_related("programme", "host").get(pk=opportunity.pk)
+    """Apply for a place; the applicant and the host's editors are emailed unless `notify` is off (demo data)."""
+    opportunity = (
+        Opportunity.objects.select_for_update(of=("self",)).select_related("programme", "host").get(pk=opportunity.pk)
+    )
     if (why := may_apply(actor, opportunity, organisation)) != "":
         raise Refused(why)
     if not statement.strip():
@@ -236,6 +239,8 @@ def application_submit(
         raise Refused("You have already applied for this opportunity: see Your applications.") from error
     ApplicationEvent.objects.create(application=application, status=application.status, actor=actor)
     audit.record(actor=actor, action="application.submit", obj=application, changes={"status": [None, "submitted"]})
+    if not notify:
+        return application
     _email(
         [actor.email],
         f"Your application for {opportunity.title}",
@@ -300,7 +305,9 @@ def next_statuses(user: Any, application: Application) -> list[str]:
 def application_move(*, application: Application, actor: Any, to: str, note: str = "") -> Application:
     """Move an application on: the host shortlists, offers or turns down; the applicant accepts,
     declines or withdraws. Accepting takes a place, and records the participation in the register."""
-    application = Application.objects.select_for_update().select_related("opportunity").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("opportunity").get(pk=application.pk)
+    )
     side = MOVES.get(application.status, {}).get(to)
     if side is None:
         raise Refused(
@@ -312,11 +319,17 @@ def application_move(*, application: Application, actor: Any, to: str, note: str
             "Only the applicant can do that." if side == APPLICANT else "Only the host can decide on an application."
         )
     opportunity = (
-        Opportunity.objects.select_for_update().select_related("host", "programme").get(pk=application.opportunity_id)
+        Opportunity.objects.select_for_update(of=("self",))
+        .select_related("host", "programme")
+        .get(pk=application.opportunity_id)
     )
     taken = opportunity.participations.count()
     if to in (ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED) and taken >= opportunity.places:
-        raise Refused(f"All {opportunity.places} places on this opportunity have been taken.")
+        raise Refused(
+            "The only place on this opportunity has been taken."
+            if opportunity.places == 1
+            else f"All {opportunity.places} places on this opportunity have been taken."
+        )
     before = application.status
     application.status = to
     application.save(update_fields=["status", "updated_at"])

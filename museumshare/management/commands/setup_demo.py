@@ -7,10 +7,13 @@ from museumshare.activities.demo import load_demo_activities
 from museumshare.organisations.demo import CAST, describe_programmes, ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
 from museumshare.organisations.models import Organisation
+from museumshare.programmes.demo import load_demo_programme
 
 
 class Command(BaseCommand):
-    help = "On first run, load the real museum register, demo accounts and demo activities; then print the logins."
+    help = (
+        "On first run, load the real museum register, demo accounts, activities and programme; then print the logins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default="museumshare-demo", help="Password for the demo accounts.")
@@ -23,7 +26,13 @@ class Command(BaseCommand):
         describe_programmes()
         recorded = load_demo_activities()
         if recorded:
-            self.stdout.write(f"Recorded {recorded} demo activities.")
+            self.stdout.write(f"Recorded {recorded} demo activit{'y' if recorded == 1 else 'ies'}.")
+        programme = load_demo_programme()
+        if programme is not None:
+            self.stdout.write(
+                f"Recorded the {programme.name} ({programme.members.count()} partners) with demo opportunities, "
+                "participants, events and resources."
+            )
         names = dict(
             Organisation.objects.filter(external_id__in=[p.organisation_ref for p in CAST]).values_list(
                 "external_id", "name"

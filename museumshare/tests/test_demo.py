@@ -1,0 +1,59 @@
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+
+from museumshare.accounts.models import User
+from museumshare.activities.models import Activity, Kind
+from museumshare.organisations.models import Membership, Organisation, Role
+from museumshare.programmes.models import Event, Opportunity, Participation, Programme, ProgrammeMember
+
+
+def test_setup_demo_creates_the_cast_once_and_prints_the_logins(register: dict[str, Organisation]) -> None:
+    out = StringIO()
+
+    call_command("setup_demo", "--password", "demo-password-1", stdout=out)
+    call_command("setup_demo", "--password", "demo-password-1", stdout=StringIO())
+
+    assert "alice@example.org      Editor at National Portrait Gallery" in out.getvalue()
+    assert User.objects.count() == 5
+    alice = User.objects.get(email="alice@example.org")
+    assert alice.check_password("demo-password-1")
+    assert Membership.objects.get(user=alice).role == Role.EDITOR
+    gallery = Organisation.objects.get(external_id="mm.domus.SE444")
+    assert "National Skills Sharing Partnership" in gallery.offers_programmes
+    assert Activity.objects.filter(external_ref__startswith="demo-").count() == 1
+
+
+def test_setup_demo_records_the_skills_sharing_partnership_with_its_real_partners(
+    register: dict[str, Organisation],
+) -> None:
+    call_command("setup_demo", stdout=StringIO())
+    call_command("setup_demo", stdout=StringIO())
+
+    programme = Programme.objects.get()
+    assert programme.lead.external_id == "mm.domus.SE444"
+    assert programme.theme == "What is a Portrait?"
+    # The test register holds the Laing and the Ulster Museum of its partners; Hay Castle Trust,
+    # missing from Mapping Museums, is added to the register and placed in Powys.
+    roles = dict(ProgrammeMember.objects.values_list("organisation__name", "role"))
+    assert roles == {
+        "National Portrait Gallery": "lead",
+        "Ulster Museum": "initiating",
+        "Laing Art Gallery": "partner",
+        "Hay Castle Trust": "partner",
+    }
+    hay = Organisation.objects.get(name="Hay Castle Trust")
+    assert (hay.district_code, hay.nation) == ("W06000023", "Wales")
+    assert Opportunity.objects.filter(programme=programme).exists()
+    assert not Opportunity.objects.filter(is_demo=False).exists()
+    assert not Participation.objects.filter(is_demo=False).exists()
+    assert Event.objects.filter(programme=programme, kind="leads_meeting").count() == 3
+    # Each filled opportunity, pair, event and display is in the register once.
+    internship = Opportunity.objects.get(status="filled")
+    assert internship.activity is not None
+    assert internship.activity.kind == Kind.INTERNSHIP
+    assert internship.activity.participants == internship.participations.count()
+    assert Activity.objects.filter(external_ref__startswith="opportunity:").count() == 1
+    assert Activity.objects.filter(kind=Kind.CO_PRODUCED_EXHIBITION).count() == 1
+    assert mail.outbox == []
