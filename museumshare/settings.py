@@ -212,6 +212,13 @@ SPECTACULAR_SETTINGS = {
         "NetworkKindEnum": "museumshare.activities.models.NetworkKind",
         "ActivityStatusEnum": "museumshare.activities.models.Status",
         "LoanStatusEnum": "museumshare.loans.models.Status",
+        # Programmes add their own kinds and statuses of opportunities, events, resources and applications.
+        "ProgrammeStatusEnum": "museumshare.programmes.models.ProgrammeStatus",
+        "OpportunityKindEnum": "museumshare.programmes.models.OpportunityKind",
+        "OpportunityStatusEnum": "museumshare.programmes.models.OpportunityStatus",
+        "ApplicationStatusEnum": "museumshare.programmes.models.ApplicationStatus",
+        "EventKindEnum": "museumshare.programmes.models.EventKind",
+        "ResourceKindEnum": "museumshare.programmes.models.ResourceKind",
     },
 }
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -21,10 +22,23 @@ from rest_framework.request import Request
 from museumshare.activities.forms import SharedMatcher
 from museumshare.activities.models import Network, NetworkKind
 from museumshare.api.serializers import MAX_ID, OrganisationsById, form_errors
+from museumshare.core import geography
 from museumshare.loans.models import Loan, Purpose
 from museumshare.loans.models import Status as LoanStatus
 from museumshare.organisations.forms import OrganisationField
 from museumshare.organisations.models import Membership
+from museumshare.programmes.models import (
+    Event,
+    EventKind,
+    Opportunity,
+    OpportunityKind,
+    OpportunityStatus,
+    Programme,
+    ProgrammeStatus,
+    Resource,
+    ResourceKind,
+    SkillsArea,
+)
 
 # The forms' own order; the API sorts with `ordering`, as every DRF list does.
 LEFT_TO_ORDERING = ("sort",)
@@ -128,3 +142,66 @@ class LoanFilter(django_filters.FilterSet):
             return queryset
         overdue = Loan.objects.overdue().values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProgrammeStatus.choices)
+
+    class Meta:
+        model = Programme
+        fields = ["status"]
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OpportunityKind.choices)
+    skills_area = django_filters.ChoiceFilter(choices=SkillsArea.choices)
+    region = django_filters.ChoiceFilter(
+        field_name="host__region_code", choices=geography.regions, label="Where the host is: an ONS region code"
+    )
+    paid = django_filters.BooleanFilter()
+    programme = django_filters.CharFilter(field_name="programme__slug", max_length=220, label="A programme's slug")
+    open = django_filters.BooleanFilter(
+        method="filter_open", label="Taking applications now: open, and its closing date not past"
+    )
+    closing_before = django_filters.DateFilter(
+        field_name="closing_date", lookup_expr="lte", label="Closing on or before this date"
+    )
+    status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices)
+    host = OrganisationIdFilter(field_name="host_id", label="The host's id")
+
+    class Meta:
+        model = Opportunity
+        fields = ["kind", "skills_area", "region", "paid", "programme", "open", "closing_before", "status", "host"]
+
+    def filter_open(self, queryset: QuerySet[Opportunity], name: str, value: bool | None) -> QuerySet[Opportunity]:
+        if value is None:
+            return queryset
+        accepting = Opportunity.objects.open_for_applications().values("pk")
+        return queryset.filter(pk__in=accepting) if value else queryset.exclude(pk__in=accepting)
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=EventKind.choices)
+    programme = django_filters.CharFilter(field_name="programme__slug", max_length=220, label="A programme's slug")
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label="Not yet over (true), or over (false)")
+
+    class Meta:
+        model = Event
+        fields = ["kind", "programme", "upcoming"]
+
+    def filter_upcoming(self, queryset: QuerySet[Event], name: str, value: bool | None) -> QuerySet[Event]:
+        if value is None:
+            return queryset
+        over = Q(ends_at__lt=timezone.now()) | Q(ends_at__isnull=True, starts_at__lt=timezone.now())
+        return queryset.exclude(over) if value else queryset.filter(over)
+
+
+class ResourceFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ResourceKind.choices)
+    skills_area = django_filters.ChoiceFilter(choices=SkillsArea.choices)
+    programme = django_filters.CharFilter(field_name="programme__slug", max_length=220, label="A programme's slug")
+    language = django_filters.CharFilter(lookup_expr="iexact", max_length=50, label="Such as English or Welsh")
+
+    class Meta:
+        model = Resource
+        fields = ["kind", "skills_area", "programme", "language"]

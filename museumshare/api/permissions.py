@@ -13,6 +13,7 @@ from rest_framework.request import Request
 
 from museumshare.activities.models import Activity
 from museumshare.organisations.models import Organisation
+from museumshare.programmes import rules as programme_rules
 
 
 class ActivityPermission(BasePermission):
@@ -42,3 +43,29 @@ class OrganisationPermission(BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         return request.method in SAFE_METHODS or request.user.has_perm("organisations.change_organisation", obj)
+
+
+class OpportunityPermission(BasePermission):
+    message = "Only the host's editors and the programme's managers can change this opportunity."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if view.action == "create" and not request.user.has_perm("programmes.add_opportunity"):
+            self.message = "Only editors at an organisation and programme managers can offer opportunities."
+            return False
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        # Anyone signed in may apply for an opportunity they may see; the service says whether they can now.
+        if request.method in SAFE_METHODS or view.action == "apply":
+            return True
+        return request.user.has_perm("programmes.change_opportunity", obj)
+
+
+def require_may_host(request: Request, organisation: Organisation) -> None:
+    """Refuse an opportunity offered by an organisation the user may not offer for (administrators may)."""
+    hosts = programme_rules.hosts_for(request.user)
+    if hosts is not None and not hosts.filter(pk=organisation.pk).exists():
+        raise PermissionDenied(
+            "You can offer opportunities only for organisations you edit for, or members of programmes you "
+            f"manage; not {organisation}."
+        )

@@ -19,13 +19,24 @@ from rest_framework.request import Request
 from museumshare.activities.forms import ActivityForm, PartnerRowForm, PlaceRowForm
 from museumshare.activities.models import Activity, Network, Partner, PartnerRole, Place
 from museumshare.activities.services import PartnerSpec, PlaceSpec
+from museumshare.api.permissions import require_may_host
 from museumshare.core import years
 from museumshare.loans import procedure
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, LoanEvent, LoanObject
 from museumshare.loans.models import Status as LoanStatus
 from museumshare.loans.services import may_see_valuations
-from museumshare.organisations.forms import OfferForm, OrganisationMatcher
+from museumshare.organisations.forms import OfferForm, OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Organisation, Venue
+from museumshare.programmes.forms import ApplicationForm, OpportunityForm
+from museumshare.programmes.models import (
+    Action,
+    Application,
+    Event,
+    Opportunity,
+    Programme,
+    ProgrammeMember,
+    Resource,
+)
 
 # The largest id a database will look up; bigger numbers are refused before they reach it.
 MAX_ID = 2**63 - 1
@@ -612,3 +623,344 @@ class LoanTransitionInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=5000, help_text="Why; required to decline or cancel."
     )
+
+
+# Programmes, opportunities, events and the knowledge-exchange library. A programme is named by
+# its slug. A reference to a programme the reader may not see is null, as if there were none:
+# the view puts the ids of those they may see in the context as "visible_programmes".
+
+
+class ProgrammeRefSerializer(serializers.ModelSerializer[Programme]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:programme-detail", lookup_field="slug")
+
+    class Meta:
+        model = Programme
+        fields = ["id", "url", "name", "slug"]
+        extra_kwargs = always_present(fields)
+
+
+class VisibleProgrammeField(ProgrammeRefSerializer):
+    """A programme, or null if there is none or the reader may not see it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        programme = super().get_attribute(instance)
+        if programme is None or programme.pk not in self.context.get("visible_programmes", ()):
+            return None
+        return programme
+
+
+class HostSerializer(OrganisationRefSerializer):
+    class Meta(OrganisationRefSerializer.Meta):
+        fields = [*OrganisationRefSerializer.Meta.fields, "town", "region_code", "region_name"]
+        extra_kwargs = always_present(fields)
+
+
+class ProgrammeMemberSerializer(serializers.ModelSerializer[ProgrammeMember]):
+    organisation = OrganisationRefSerializer()
+
+    class Meta:
+        model = ProgrammeMember
+        fields = ["organisation", "role", "joined", "left"]
+        extra_kwargs = always_present(fields)
+
+
+class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:programme-detail", lookup_field="slug")
+    web_url = serializers.SerializerMethodField(help_text="The programme's page on the website.")
+    lead = OrganisationRefSerializer(help_text="The organisation that runs it.")
+    members = ProgrammeMemberSerializer(
+        many=True, help_text="Every member, past and present, with the dates it joined and left."
+    )
+    open_opportunities = serializers.IntegerField(
+        help_text="How many of its opportunities are taking applications now."
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "slug",
+            *Programme.FIELDS,
+            "members",
+            "open_opportunities",
+            "created_at",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, programme: Programme) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(programme.get_absolute_url())
+
+
+class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
+    """An opportunity and how many places are taken; never who applied or what they wrote."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:opportunity-detail")
+    web_url = serializers.SerializerMethodField(help_text="The opportunity's page on the website.")
+    programme = VisibleProgrammeField(help_text="The programme that offers it, if any.")
+    host = HostSerializer(help_text="The organisation that offers it.")
+    places_taken = serializers.IntegerField(source="taken", help_text="How many people are taking part.")
+    places_left = serializers.SerializerMethodField(help_text="Places not yet taken.")
+    accepting_applications = serializers.SerializerMethodField(help_text="Open, and its closing date not past.")
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            *Opportunity.FIELDS,
+            "places_taken",
+            "places_left",
+            "accepting_applications",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, opportunity: Opportunity) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(opportunity.get_absolute_url())
+
+    def get_places_left(self, opportunity: Opportunity) -> int:
+        return max(opportunity.places - int(opportunity.taken), 0)  # type: ignore[attr-defined]
+
+    def get_accepting_applications(self, opportunity: Opportunity) -> bool:
+        return opportunity.accepts_applications()
+
+
+def _form_value(value: Any) -> Any:
+    """A value as a bound form reads it: organisations and programmes by id, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+class OpportunityInputSerializer(serializers.ModelSerializer[Opportunity]):
+    """An opportunity as a client sends it, checked by the web page's OpportunityForm.
+
+    With PATCH, only the fields sent change. The context must hold the "request": the form
+    offers the hosts and programmes its user may choose.
+    """
+
+    host = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of the organisation that offers it: one you edit for, or a member of a programme you manage.",
+    )
+    programme = serializers.SlugField(
+        max_length=220,
+        allow_null=True,
+        required=False,
+        help_text="Slug of the programme that offers it, one you manage; null for none.",
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = list(Opportunity.FIELDS)
+        # The same bound on every database (a small integer), so the schema does not vary.
+        extra_kwargs = {"places": {"max_value": 32767}}
+
+    def to_representation(self, instance: Opportunity) -> dict[str, Any]:
+        """The opportunity as a client would send it back: the browsable API's forms start from this."""
+        data: dict[str, Any] = {}
+        for name in Opportunity.FIELDS:
+            value = getattr(instance, name)
+            if name not in ("host", "programme"):
+                data[name] = None if value is None else self.fields[name].to_representation(value)
+        data["host"] = instance.host_id
+        data["programme"] = instance.programme.slug if instance.programme else None
+        return data
+
+    def validate_host(self, value: int) -> Organisation:
+        host: Organisation = _by_id(Organisation, value, "organisation")
+        if self.instance is None or host.pk != getattr(self.instance, "host_id", None):
+            # A 403, as for an activity led by an organisation one does not edit for.
+            require_may_host(self.context["request"], host)
+        return host
+
+    def validate_programme(self, value: str | None) -> Programme | None:
+        if value is None:
+            return None
+        programme = Programme.objects.filter(pk__in=self.context.get("visible_programmes", ()), slug=value).first()
+        if programme is None:
+            raise serializers.ValidationError(f"There is no programme with the slug {value}.")
+        return programme
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The fields sent over the opportunity's current ones (or the defaults), through OpportunityForm.
+
+        Returns the data for the services: all of it for a new opportunity, what was sent for a change.
+        """
+        request: Request = self.context["request"]
+        instance = self.instance if isinstance(self.instance, Opportunity) else None
+        data: dict[str, Any] = {}
+        for name in Opportunity.FIELDS:
+            if name in attrs:
+                value = attrs[name]
+            elif instance is not None:
+                value = getattr(instance, name)
+            else:
+                field = Opportunity._meta.get_field(name)
+                assert isinstance(field, models.Field)
+                value = field.get_default()
+            data[name] = _form_value(value)
+        form = OpportunityForm(
+            data,
+            # A fresh copy: a ModelForm writes the values it cleans onto its instance.
+            instance=Opportunity.objects.get(pk=instance.pk) if instance else None,
+            user=request.user,
+        )
+        host_field = form.fields["host"]
+        if isinstance(host_field, OrganisationField):
+            host_field.matcher = OrganisationsById()
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        cleaned = form.opportunity_data()
+        return {name: value for name, value in cleaned.items() if instance is None or name in attrs}
+
+
+class ApplicationInputSerializer(serializers.Serializer[Any]):
+    """An application for a place, checked by the web page's ApplicationForm."""
+
+    organisation = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        required=False,
+        help_text="Id of the organisation you work for, one you belong to; required unless anyone may apply.",
+    )
+    statement = serializers.CharField(
+        max_length=6000, help_text="Why you want the place and what you would bring; only its reviewers read it."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request: Request = self.context["request"]
+        opportunity: Opportunity = self.context["opportunity"]
+        data = {"organisation": _form_value(attrs.get("organisation")), "statement": attrs["statement"]}
+        form = ApplicationForm(data, opportunity=opportunity, user=request.user)
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        return {"organisation": form.cleaned_data.get("organisation"), "statement": form.cleaned_data["statement"]}
+
+
+class ApplicationSerializer(serializers.ModelSerializer[Application]):
+    """Your own application, as it stands."""
+
+    opportunity = serializers.IntegerField(source="opportunity_id", help_text="The opportunity's id.")
+    organisation = serializers.IntegerField(
+        source="organisation_id", allow_null=True, help_text="The organisation you applied from, if any."
+    )
+    web_url = serializers.SerializerMethodField(help_text="The application's page on the website.")
+
+    class Meta:
+        model = Application
+        fields = ["id", "web_url", "opportunity", "organisation", "status", "submitted_at"]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, application: Application) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(application.get_absolute_url())
+
+
+class ActionSerializer(serializers.ModelSerializer[Action]):
+    owner = serializers.CharField(source="owner_label", help_text="Who will do it.")
+
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date", "done", "done_at"]
+        extra_kwargs = always_present(fields)
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    """An event. Its online link is for the people registered and its managers; its minutes and
+    actions for those who may read the minutes (the view's "sees_minutes" and "sees_link" decide)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail")
+    web_url = serializers.SerializerMethodField(help_text="The event's page on the website.")
+    programme = VisibleProgrammeField(help_text="The programme it belongs to, if any.")
+    organiser = OrganisationRefSerializer()
+    online_link = serializers.SerializerMethodField(
+        help_text="Where to join it online: for the people registered and its organisers; null for others."
+    )
+    registrations = serializers.IntegerField(source="registered_count", help_text="How many people have registered.")
+    registered = serializers.BooleanField(source="you_registered", help_text="Whether you have registered.")
+    minutes = serializers.SerializerMethodField(
+        help_text="For its organisers, the people registered and the programme's members; null for others."
+    )
+    actions = serializers.SerializerMethodField(help_text="The actions agreed, for those who may read the minutes.")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            *Event.FIELDS,
+            "registrations",
+            "registered",
+            "minutes",
+            "actions",
+            "created_at",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, event: Event) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(event.get_absolute_url())
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_online_link(self, event: Event) -> str | None:
+        return event.online_link if self.context["sees_link"](event) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_minutes(self, event: Event) -> str | None:
+        return event.minutes if self.context["sees_minutes"](event) else None
+
+    @extend_schema_field(ActionSerializer(many=True, allow_null=True))
+    def get_actions(self, event: Event) -> Any:
+        if not self.context["sees_minutes"](event):
+            return None
+        return ActionSerializer(event.actions.all(), many=True, context=self.context).data
+
+
+class ResourceSerializer(serializers.ModelSerializer[Resource]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:resource-detail")
+    web_url = serializers.SerializerMethodField(help_text="The resource's page on the website.")
+    link = serializers.SerializerMethodField(help_text="Where to watch, read or download it.")
+    programme = VisibleProgrammeField(help_text="The programme it came from, if any.")
+    organisation = OrganisationRefSerializer(allow_null=True, help_text="Who made it.")
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "title",
+            "kind",
+            "description",
+            "topic",
+            "skills_area",
+            "link",
+            "language",
+            "programme",
+            "organisation",
+            "published",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, resource: Resource) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(resource.get_absolute_url())
+
+    def get_link(self, resource: Resource) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(resource.link()) if resource.file else resource.url

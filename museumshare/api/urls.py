@@ -11,6 +11,10 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("networks", views.NetworkViewSet, basename="network")
 router.register("loans", views.LoanViewSet, basename="loan")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
+router.register("events", views.EventViewSet, basename="event")
+router.register("resources", views.ResourceViewSet, basename="resource")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,18 +6,20 @@ that validates with the web forms, and one service call with `actor=request.user
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,27 +29,61 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from museumshare.activities import services as activity_services
 from museumshare.activities.forms import ActivityFilterForm
 from museumshare.activities.models import Activity, ActivityQuerySet, Network, NetworkMembership, Partner
-from museumshare.api.filters import FormFilter, LoanFilter, NetworkFilter
-from museumshare.api.permissions import ActivityPermission, OrganisationPermission, require_may_lead
+from museumshare.api.filters import (
+    EventFilter,
+    FormFilter,
+    LoanFilter,
+    NetworkFilter,
+    OpportunityFilter,
+    ProgrammeFilter,
+    ResourceFilter,
+)
+from museumshare.api.permissions import (
+    ActivityPermission,
+    OpportunityPermission,
+    OrganisationPermission,
+    require_may_lead,
+)
 from museumshare.api.serializers import (
     ActivityInputSerializer,
     ActivitySerializer,
+    ApplicationInputSerializer,
+    ApplicationSerializer,
     ErrorSerializer,
+    EventSerializer,
     LoanCreateInputSerializer,
     LoanDetailsInputSerializer,
     LoanSerializer,
     LoanTransitionInputSerializer,
     NetworkSerializer,
     OfferInputSerializer,
+    OpportunityInputSerializer,
+    OpportunitySerializer,
     OrganisationSerializer,
+    ProgrammeSerializer,
+    ResourceSerializer,
     ValidationErrorSerializer,
 )
+from museumshare.core.permissions import is_administrator
 from museumshare.loans import services as loan_services
 from museumshare.loans.models import Loan, LoanObject
 from museumshare.loans.services import LoanRefused
 from museumshare.organisations import services as organisation_services
 from museumshare.organisations.forms import DirectoryFilterForm
 from museumshare.organisations.models import Organisation
+from museumshare.programmes import rules as programme_rules
+from museumshare.programmes import services as programme_services
+from museumshare.programmes.models import (
+    Action,
+    Event,
+    Opportunity,
+    OpportunityQuerySet,
+    OpportunityStatus,
+    Programme,
+    ProgrammeMember,
+    Registration,
+    Resource,
+)
 
 ERRORS = {
     400: OpenApiResponse(
@@ -332,3 +368,230 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 note=serializer.validated_data["note"],
             )
         return self._present(loan)
+
+
+# Programmes, opportunities, events and the knowledge-exchange library. Who sees what is the
+# programmes rules' say, asked with has_perm as the web pages ask it; lists ask it only of the few
+# records that need it (hidden programmes, drafts), so a page costs the same few queries however long.
+
+
+class ProgrammeRefsMixin:
+    """Puts the ids of the programmes the user may see in the serializers' context."""
+
+    request: Any
+
+    @cached_property
+    def visible_programmes(self) -> set[int]:
+        if getattr(self, "swagger_fake_view", False):
+            return set()
+        user = self.request.user
+        programmes = Programme.objects.select_related("lead")
+        return {p.pk for p in programmes if p.public or user.has_perm("programmes.view_programme", p)}
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        return context | {"visible_programmes": self.visible_programmes}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Skills-sharing programmes you may see",
+        responses={200: ProgrammeSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One programme", responses={200: ProgrammeSerializer, **errors(401, 404)}),
+)
+class ProgrammeViewSet(ProgrammeRefsMixin, viewsets.ReadOnlyModelViewSet[Programme]):
+    serializer_class = ProgrammeSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ProgrammeFilter
+    ordering_fields = ["name", "start_date", "id"]
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        accepting = (
+            Opportunity.objects.open_for_applications()
+            .filter(programme=OuterRef("pk"))
+            .order_by()
+            .values("programme")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            Programme.objects.filter(pk__in=self.visible_programmes)
+            .select_related("lead")
+            .prefetch_related(Prefetch("members", ProgrammeMember.objects.select_related("organisation")))
+            .annotate(open_opportunities=Coalesce(Subquery(accepting), 0))
+        )
+
+
+def visible_opportunities(user: Any) -> OpportunityQuerySet:
+    """Published opportunities, and the drafts `user` manages: the web pages' `view_opportunity`."""
+    if not user.is_authenticated:
+        return Opportunity.objects.published()
+    drafts = Opportunity.objects.filter(status=OpportunityStatus.DRAFT).select_related("host", "programme__lead")
+    if not is_administrator(user):
+        # Only people at the host or the programme's lead may manage a draft; ask the rules of those alone.
+        drafts = drafts.filter(Q(host__memberships__user=user) | Q(programme__lead__memberships__user=user))
+    shown = {draft.pk for draft in drafts if user.has_perm("programmes.view_opportunity", draft)}
+    return Opportunity.objects.filter(~Q(status=OpportunityStatus.DRAFT) | Q(pk__in=shown))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Opportunities: every published one, and the drafts you manage",
+        responses={200: OpportunitySerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One opportunity", responses={200: OpportunitySerializer, **errors(401, 404)}),
+    create=extend_schema(
+        summary="Offer an opportunity (editors at the host, and the managers of its programme)",
+        request=OpportunityInputSerializer,
+        responses={201: OpportunitySerializer, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change an opportunity (editors at its host, and the managers of its programme)",
+        request=OpportunityInputSerializer,
+        responses={200: OpportunitySerializer, **errors(400, 401, 403, 404)},
+    ),
+    apply=extend_schema(
+        summary="Apply for a place (signed in; the opportunity must be taking applications)",
+        request=ApplicationInputSerializer,
+        responses={201: ApplicationSerializer, **errors(400, 401, 404)},
+    ),
+)
+class OpportunityViewSet(
+    ProgrammeRefsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Opportunity]
+):
+    serializer_class = OpportunitySerializer
+    permission_classes = [IsAuthenticatedOrReadOnly, OpportunityPermission]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = OpportunityFilter
+    ordering_fields = ["closing_date", "start_date", "title", "id"]
+
+    def get_queryset(self) -> OpportunityQuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return Opportunity.objects.none()
+        return (
+            visible_opportunities(self.request.user)
+            .with_counts()
+            .select_related("host", "programme__lead")
+            # The board's order; counting leaves the model's own out.
+            .order_by(F("closing_date").asc(nulls_last=True), "start_date", "id")
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        # What the browsable API's forms offer; the answer is always an OpportunitySerializer.
+        classes: dict[str, type[BaseSerializer[Any]]] = {
+            "create": OpportunityInputSerializer,
+            "partial_update": OpportunityInputSerializer,
+            "apply": ApplicationInputSerializer,
+        }
+        return classes.get(self.action or "", OpportunitySerializer)
+
+    def _present(self, opportunity: Opportunity, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=opportunity.pk)
+        data = OpportunitySerializer(fresh, context=self.get_serializer_context()).data
+        headers = {"Location": str(data["url"])} if code == status.HTTP_201_CREATED else None
+        return Response(data, status=code, headers=headers)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = OpportunityInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        opportunity = programme_services.opportunity_create(actor=request.user, data=serializer.validated_data)
+        return self._present(opportunity, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        opportunity = self.get_object()
+        serializer = OpportunityInputSerializer(
+            opportunity, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        programme_services.opportunity_update(
+            opportunity=opportunity, actor=request.user, data=serializer.validated_data
+        )
+        return self._present(opportunity)
+
+    @action(detail=True, methods=["post"])
+    def apply(self, request: Request, pk: str | None = None) -> Response:
+        opportunity = self.get_object()
+        context = self.get_serializer_context() | {"opportunity": opportunity}
+        serializer = ApplicationInputSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        # A refusal (closed, already applied, not eligible) is the service's Refused: a 400 with its words.
+        application = programme_services.application_submit(
+            opportunity=opportunity,
+            actor=request.user,
+            organisation=serializer.validated_data["organisation"],
+            statement=serializer.validated_data["statement"],
+        )
+        return Response(ApplicationSerializer(application, context=context).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Events: seminars, workshops, webinars and meetings",
+        responses={200: EventSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One event", responses={200: EventSerializer, **errors(401, 404)}),
+)
+class EventViewSet(ProgrammeRefsMixin, viewsets.ReadOnlyModelViewSet[Event]):
+    serializer_class = EventSerializer
+    permission_classes = [AllowAny]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = EventFilter
+    ordering_fields = ["starts_at", "title", "id"]
+
+    def get_queryset(self) -> QuerySet[Event]:
+        user = self.request.user
+        registered: Any = (
+            Exists(Registration.objects.filter(event=OuterRef("pk"), user=user.pk))
+            if user.is_authenticated
+            else Value(False, output_field=BooleanField())
+        )
+        return (
+            Event.objects.select_related("organiser", "programme__lead")
+            .prefetch_related(Prefetch("actions", Action.objects.select_related("owner")))
+            .annotate(registered_count=Count("registrations", distinct=True), you_registered=registered)
+            .order_by("starts_at", "id")
+        )
+
+    @cached_property
+    def programmes_belonged_to(self) -> set[int]:
+        """The programmes whose members' staff may read the minutes of their events."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return set()
+        candidates = Programme.objects.filter(members__organisation__memberships__user=user).distinct()
+        return {p.pk for p in candidates if programme_rules.belongs_to_programme(user, p)}
+
+    def _manages(self, event: Event) -> bool:
+        return bool(self.request.user.has_perm("programmes.change_event", event))
+
+    def sees_link(self, event: Event) -> bool:
+        return bool(event.you_registered) or self._manages(event)  # type: ignore[attr-defined]
+
+    def sees_minutes(self, event: Event) -> bool:
+        """`programmes.view_minutes`, from what the list read once rather than a query per event."""
+        if event.you_registered or self._manages(event):  # type: ignore[attr-defined]
+            return True
+        return event.programme_id is not None and event.programme_id in self.programmes_belonged_to
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return super().get_serializer_context() | {"sees_link": self.sees_link, "sees_minutes": self.sees_minutes}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The knowledge-exchange library: films, guides, toolkits",
+        responses={200: ResourceSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(summary="One resource", responses={200: ResourceSerializer, **errors(401, 404)}),
+)
+class ResourceViewSet(ProgrammeRefsMixin, viewsets.ReadOnlyModelViewSet[Resource]):
+    queryset = Resource.objects.select_related("programme", "organisation")
+    serializer_class = ResourceSerializer
+    permission_classes = [AllowAny]
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = ResourceFilter
+    search_fields = ["title", "description", "topic"]
+    ordering_fields = ["published", "title", "id"]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from museumshare.activities.models import sees_everything
 from museumshare.core import exports
+from museumshare.core.forms import add_errors
 from museumshare.loans import procedure, services
 from museumshare.loans.forms import (
     SIDES,
@@ -93,15 +94,6 @@ def _problems(form: forms.BaseForm) -> list[tuple[str, str]]:
     return [(first.id_for_label if first else "", str(e)) for e in form.non_field_errors()] + [
         (field.id_for_label, str(e)) for field in form for e in field.errors
     ]
-
-
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal, shown on the form beside the fields it names."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # The list
@@ -347,7 +339,7 @@ def request_loan(request: HttpRequest) -> HttpResponse:
         try:
             loan = services.loan_create(actor=request.user, data=data, objects=list(form.cleaned_data["objects"]))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             warning = _notice_warning(loan)
             if warning:
@@ -381,7 +373,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             changes = services.loan_update(loan=loan, actor=request.user, data=form.loan_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, "Your changes are saved." if changes else "Nothing had changed, so nothing was saved."
@@ -497,7 +489,11 @@ def _get_own_organisation(request: HttpRequest, slug: str | None) -> Organisatio
 def objects(request: HttpRequest) -> HttpResponse:
     organisation = _get_own_organisation(request, request.GET.get("organisation"))
     search = request.GET.get("q", "").strip()
-    catalogue = CollectionObject.objects.filter(owner=organisation).annotate(loan_count=Count("loan_objects"))
+    catalogue = (
+        CollectionObject.objects.filter(owner=organisation)
+        .annotate(loan_count=Count("loan_objects"))
+        .order_by("accession_number")
+    )
     for word in search.split():
         catalogue = catalogue.filter(Q(accession_number__icontains=word) | Q(title__icontains=word))
     page = Paginator(catalogue, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -525,7 +521,7 @@ def object_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = services.collection_object_save(actor=request.user, owner=organisation, data=data, obj=existing)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"{saved} is saved in {organisation}’s catalogue.")
             return redirect(f"{reverse('loans:objects')}?{urlencode({'organisation': organisation.slug})}")

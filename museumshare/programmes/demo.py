@@ -225,8 +225,8 @@ def _past_internship(
         },
         is_demo=True,
     )
-    homes = [orgs.get(ref) for ref in ("mm.domus.WA034", "mm.domus.EM034", *JOINED_APRIL_2021)]
-    homes = [home for home in homes if home is not None][:2]
+    refs = ("mm.domus.WA034", "mm.domus.EM034", *JOINED_APRIL_2021)
+    homes = [home for home in (orgs.get(ref) for ref in refs) if home is not None][:2]
     for n, home in enumerate(homes, start=1):
         story = {}
         if n == 1:
@@ -319,7 +319,7 @@ def _events(programme: Programme, gallery: Organisation, actor: Any, today: date
                     "description": "Circulate the internship timetable to partners",
                     "owner_name": "Programme manager (demo)",
                     "due_date": day + timedelta(days=21),
-                    "done": day < today - timedelta(days=60),
+                    "done": day < today - timedelta(days=180),
                 },
             )
     exchange = date(year + 1, 2, 16)

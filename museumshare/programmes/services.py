@@ -356,7 +356,7 @@ def _participation_from(application: Application, opportunity: Opportunity, acto
         opportunity=opportunity,
         application=application,
         participant=applicant,
-        name=str(applicant.get_full_name() or applicant.email),
+        name=str(applicant),
         home=application.organisation,
         start_date=opportunity.start_date,
         end_date=opportunity.end_date,

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Network, NetworkMembership, Visibility
+from museumshare.api.tests.conftest import Programmes
 from museumshare.loans.models import Loan
 from museumshare.organisations.models import Organisation
 from museumshare.wsgi import application
@@ -63,7 +64,11 @@ def admin_token(admin_user: User) -> str:
 
 @pytest.fixture
 def records(
-    exhibition: Exhibition, portrait_loan: Callable[..., Loan], portrait_gallery: Organisation, laing: Organisation
+    exhibition: Exhibition,
+    portrait_loan: Callable[..., Loan],
+    portrait_gallery: Organisation,
+    laing: Organisation,
+    programmes: Programmes,
 ) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
     activities = [exhibition(visibility).pk for visibility in Visibility]
@@ -77,6 +82,9 @@ def records(
         "organisations": [portrait_gallery.pk, laing.pk],
         "networks": [network.pk],
         "loans": loans,
+        "opportunities": [opportunity.pk for opportunity in programmes.opportunities()],
+        "events": [programmes.seminar.pk, programmes.laing_talk.pk],
+        "resources": [programmes.guide.pk, programmes.film.pk],
     }
 
 
