@@ -114,6 +114,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args: dict[str, Any], live_server: Any) -> dict[str, Any]:
+    """Browser tests open pages of the live server by their paths."""
+    return {**browser_context_args, "base_url": live_server.url}
+
+
+def sign_in(page: Any, user: User) -> None:
+    """Sign `user` in on the page, as a person would (the sign-in page's own tests check it with axe)."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.fixture
 def assert_accessible() -> Any:
     """Run axe-core on a Playwright page and fail on any violation, naming each one."""
     from axe_playwright_python.sync_playwright import Axe

@@ -27,7 +27,7 @@ from museumshare.loans.models import Status as LoanStatus
 from museumshare.loans.services import may_see_valuations
 from museumshare.organisations.forms import OfferForm, OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Organisation, Venue
-from museumshare.programmes.forms import ApplicationForm, OpportunityForm
+from museumshare.programmes.forms.opportunities import ApplicationForm, OpportunityForm
 from museumshare.programmes.models import (
     Action,
     Application,

@@ -384,9 +384,7 @@ class ProgrammeRefsMixin:
     def visible_programmes(self) -> set[int]:
         if getattr(self, "swagger_fake_view", False):
             return set()
-        user = self.request.user
-        programmes = Programme.objects.select_related("lead")
-        return {p.pk for p in programmes if p.public or user.has_perm("programmes.view_programme", p)}
+        return set(Programme.objects.visible_to(self.request.user).values_list("pk", flat=True))
 
     def get_serializer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]

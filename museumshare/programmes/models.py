@@ -7,7 +7,7 @@ register of partnership activity (`activity`), through the activities services.
 """
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from museumshare.activities.models import Activity, Kind
+from museumshare.activities.models import Activity, Kind, sees_everything
 from museumshare.organisations.models import Organisation
 
 
@@ -40,6 +40,23 @@ class ProgrammeStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def visible_to(self, user: Any) -> "ProgrammeQuerySet":
+        """What `user` may see, as the rules say (`programmes.view_programme`), in one query: public
+        programmes; those their organisations lead or are members of today; all, for analysts and
+        administrators."""
+        if sees_everything(user):
+            return self
+        if not user.is_authenticated:
+            return self.filter(public=True)
+        mine = user.memberships.values("organisation_id")
+        today = date.today()
+        members = ProgrammeMember.objects.filter(organisation__in=mine, joined__lte=today).filter(
+            Q(left__isnull=True) | Q(left__gt=today)
+        )
+        return self.filter(Q(public=True) | Q(lead__in=mine) | Q(pk__in=members.values("programme_id")))
+
+
 class Programme(models.Model):
     """A skills-sharing programme run by a lead organisation with member museums."""
 
@@ -56,6 +73,8 @@ class Programme(models.Model):
     public = models.BooleanField("public page", default=True, help_text="Anyone may see the programme's page.")
     website = models.URLField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     FIELDS: ClassVar[tuple[str, ...]] = (
         "name", "lead", "theme", "summary", "aims", "funders", "start_date", "end_date", "status", "public", "website",

@@ -9,7 +9,7 @@ people who review it; the host's notes only by the reviewers.
 from typing import Any
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from museumshare.core.permissions import is_administrator, is_analyst, is_programme_manager
 from museumshare.organisations.models import Organisation, Role
@@ -122,6 +122,16 @@ def hosts_for(user: Any) -> "QuerySet[Organisation] | None":
             ids.add(programme.lead_id)
             ids.update(programme.current_members().values_list("organisation_id", flat=True))
     return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def leads_for(user: Any) -> "QuerySet[Organisation] | None":
+    """The organisations `user` may start a programme for (None: any at all): those they may host
+    for, and, for a programme manager, every organisation they belong to."""
+    hosts = hosts_for(user)
+    if hosts is None or not is_programme_manager(user):
+        return hosts
+    mine = user.memberships.values("organisation_id")
+    return Organisation.objects.filter(Q(pk__in=hosts.values("pk")) | Q(pk__in=mine))
 
 
 rules.add_perm("programmes.add_programme", edits_anywhere | is_programme_manager | is_administrator)

@@ -7,12 +7,10 @@ transactional, so each starts from an empty database.
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.mail import EmailMessage
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from museumshare.accounts.models import User
 from museumshare.conftest import PASSWORD
@@ -21,11 +19,6 @@ pytestmark = pytest.mark.browser
 
 AssertAccessible = Callable[[Page], None]
 NEW_PASSWORD = "Loans to Laing in spring"
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": live_server.url}
 
 
 def test_wrong_password_is_explained_without_saying_which_part_was_wrong(

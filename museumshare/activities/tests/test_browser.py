@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from pytest_django.live_server_helper import LiveServer
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind, PartnerRole, Status, Visibility
 from museumshare.activities.services import PlaceSpec, activity_create
-from museumshare.conftest import PASSWORD
+from museumshare.conftest import sign_in
 from museumshare.organisations.forms import organisation_label
 from museumshare.organisations.models import Organisation
 
@@ -28,20 +27,6 @@ pytestmark = pytest.mark.browser
 
 AssertAccessible = Callable[[Page], None]
 TITLE = "Portraits of the North"
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": live_server.url}
-
-
-def sign_in(page: Page, assert_accessible: AssertAccessible, user: User) -> None:
-    page.goto("/accounts/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def record(actor: User, lead: Organisation, *partners: Organisation, **extra: Any) -> Activity:
@@ -76,7 +61,7 @@ def results_count(page: Page) -> Locator:
 def test_editor_records_a_co_produced_exhibition_with_a_partner_museum(
     page: Page, assert_accessible: AssertAccessible, alice: User, portrait_gallery: Organisation, laing: Organisation
 ) -> None:
-    sign_in(page, assert_accessible, alice)
+    sign_in(page, alice)
     page.goto("/activities/")
     expect(results_count(page)).to_have_text("0 activities")
     assert_accessible(page)
@@ -163,7 +148,7 @@ def test_partner_editor_adds_his_venues_visitors(
     laing: Organisation,
     portraits_of_the_north: Activity,
 ) -> None:
-    sign_in(page, assert_accessible, bob)
+    sign_in(page, bob)
     page.goto("/activities/")
     expect(results_count(page)).to_have_text("1 activity")
     row = page.get_by_role("row", name=re.compile(TITLE))
@@ -225,7 +210,7 @@ def test_partners_only_activity_is_hidden_from_people_outside_it_everywhere(
     hidden_url = portraits_of_the_north.get_absolute_url()
     api_url = f"/api/v1/activities/{portraits_of_the_north.pk}/"
 
-    sign_in(page, assert_accessible, charlie)
+    sign_in(page, charlie)
     anonymous = new_context().new_page()
     for visitor in (page, anonymous):
         visitor.goto("/activities/")
@@ -308,7 +293,7 @@ def test_import_with_two_bad_rows_imports_nothing_then_skips_them(
         tmp_path / "npg-activities.csv",
         {12: {"kind": "Exhibition"}, 37: {"start_date": "2023-10-01", "end_date": "2023-09-30"}},
     )
-    sign_in(page, assert_accessible, alice)
+    sign_in(page, alice)
     page.goto("/activities/")
     expect(results_count(page)).to_have_text("1 activity")
     page.goto("/activities/import/")

@@ -9,15 +9,13 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from museumshare.accounts.models import User
-from museumshare.conftest import PASSWORD
+from museumshare.conftest import sign_in
 from museumshare.loans import services
 from museumshare.loans.models import (
     CollectionObject,
@@ -36,20 +34,6 @@ AssertAccessible = Callable[[Page], None]
 EXHIBITION = "Faces of the North"
 START = date.today() + timedelta(days=300)
 END = START + timedelta(days=120)
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": live_server.url}
-
-
-def sign_in(page: Page, assert_accessible: AssertAccessible, user: User) -> None:
-    page.goto("/accounts/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 @pytest.fixture
@@ -166,7 +150,7 @@ def test_the_whole_loan_from_request_to_close(
     laing_facilities: FacilitiesReport,
 ) -> None:
     borrower = page
-    sign_in(borrower, assert_accessible, bob)
+    sign_in(borrower, bob)
     draft_request(borrower, assert_accessible, portrait_gallery, portraits)
     loan = Loan.objects.get()
     assert loan.status == Status.DRAFT
@@ -180,7 +164,7 @@ def test_the_whole_loan_from_request_to_close(
     take_step(borrower, assert_accessible, "Send the request", "requested")
 
     lender = new_context().new_page()
-    sign_in(lender, assert_accessible, alice)
+    sign_in(lender, alice)
     lender.goto("/loans/")
     row = lender.get_by_role("row").filter(has_text=loan.reference)
     expect(row).to_contain_text("Laing Art Gallery")
@@ -310,7 +294,7 @@ def test_someone_at_neither_museum_sees_none_of_it(
     )
     services.loan_transition(loan=loan, actor=bob, to=Status.REQUESTED)
 
-    sign_in(page, assert_accessible, charlie)
+    sign_in(page, charlie)
     response = page.goto(loan.get_absolute_url())
     assert response is not None
     assert response.status == 404
@@ -354,7 +338,7 @@ def test_a_second_request_for_an_object_already_requested_is_refused_when_sent(
     )
     services.loan_transition(loan=first, actor=bob, to=Status.REQUESTED)
 
-    sign_in(page, assert_accessible, bob)
+    sign_in(page, bob)
     draft_request(page, assert_accessible, portrait_gallery, portraits[1:2], title="Tyneside Faces")
     page.get_by_role("button", name="Send the request", exact=True).click()
     summary = page.get_by_role("alert")
@@ -397,7 +381,7 @@ def test_approving_without_agreed_dates_says_what_to_do_first(
         loan=loan, actor=alice, data={"insurance": "commercial", "facilities_report": laing_facilities}
     )
 
-    sign_in(page, assert_accessible, alice)
+    sign_in(page, alice)
     page.goto(loan.get_absolute_url())
     steps = page.locator(".next-steps")
     expect(steps).to_contain_text("Before you approve the loan:")

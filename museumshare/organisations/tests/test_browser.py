@@ -8,34 +8,18 @@ transactional, so each starts from an empty database.
 import csv
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from museumshare.accounts.models import User
-from museumshare.conftest import PASSWORD
+from museumshare.conftest import PASSWORD, sign_in
 from museumshare.organisations.models import Organisation
 
 pytestmark = pytest.mark.browser
 
 AssertAccessible = Callable[[Page], None]
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": live_server.url}
-
-
-def sign_in(page: Page, assert_accessible: AssertAccessible, user: User) -> None:
-    page.goto("/accounts/sign-in/")
-    assert_accessible(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_anonymous_visitor_finds_laing_art_gallery(
@@ -106,7 +90,7 @@ def test_editor_updates_her_museums_partnership_offer(
     page: Page, assert_accessible: AssertAccessible, alice: User, portrait_gallery: Organisation
 ) -> None:
     offer = "Portraits for exhibitions in partner museums, from a single painting to a touring display."
-    sign_in(page, assert_accessible, alice)
+    sign_in(page, alice)
     page.goto(portrait_gallery.get_absolute_url())
     assert_accessible(page)
     page.get_by_role("link", name="Edit profile and partnership offer").click()
@@ -146,7 +130,7 @@ def test_editor_updates_her_museums_partnership_offer(
 def test_member_of_no_organisation_cannot_edit_a_profile(
     page: Page, assert_accessible: AssertAccessible, charlie: User, portrait_gallery: Organisation
 ) -> None:
-    sign_in(page, assert_accessible, charlie)
+    sign_in(page, charlie)
     page.goto(portrait_gallery.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("National Portrait Gallery")
     expect(page.get_by_role("link", name="Edit profile and partnership offer")).to_have_count(0)
@@ -188,7 +172,7 @@ def test_editor_adds_a_private_contact_then_lists_it_publicly_then_removes_it(
     contacts_on_page = page.locator("#contacts-title").locator("..")
     contacts_for_anonymous = anonymous.locator("#contacts-title").locator("..")
 
-    sign_in(page, assert_accessible, bob)
+    sign_in(page, bob)
     page.goto(laing.get_absolute_url())
     page.get_by_role("link", name="Manage contacts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contacts Laing Art Gallery")

@@ -9,78 +9,23 @@ browser context of their own, and every page visited is checked with axe-core.
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind
-from museumshare.conftest import PASSWORD
+from museumshare.conftest import sign_in
 from museumshare.organisations.models import Organisation
 from museumshare.programmes import services
-from museumshare.programmes.models import ApplicationStatus, MemberRole, Opportunity, OpportunityStatus, Programme
+from museumshare.programmes.models import ApplicationStatus, Opportunity, Programme
+from museumshare.programmes.tests.conftest import INTERNSHIP, open_opportunity
 
 pytestmark = pytest.mark.browser
 
 AssertAccessible = Callable[[Page], None]
-INTERNSHIP = "Paid internship in portrait interpretation"
 STATEMENT = "I look after the Laing's portrait collection and want to learn how the Gallery interprets its own."
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": live_server.url}
-
-
-def sign_in(page: Page, assert_accessible: AssertAccessible, user: User) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def _opportunity(programme: Programme, host: Organisation, actor: User, **data: Any) -> Opportunity:
-    start = date.today() + timedelta(days=120)
-    defaults = {
-        "programme": programme,
-        "host": host,
-        "kind": "paid_internship",
-        "description": "Six months writing labels and guides with the interpretation team.",
-        "skills_area": "curatorial",
-        "places": 1,
-        "start_date": start,
-        "end_date": start + timedelta(days=180),
-        "paid": True,
-        "pay": "£13.85 an hour (London Living Wage)",
-        "eligibility": "uk_museums",
-        "closing_date": date.today() + timedelta(days=30),
-        "status": OpportunityStatus.OPEN,
-    }
-    return services.opportunity_create(actor=actor, data=defaults | data)
-
-
-@pytest.fixture
-def programme(alice: User, portrait_gallery: Organisation, laing: Organisation) -> Programme:
-    return services.programme_create(
-        actor=alice,
-        data={
-            "name": "National Skills Sharing Partnership",
-            "lead": portrait_gallery,
-            "theme": "What is a Portrait?",
-            "summary": "Museums across the UK sharing skills and knowledge.",
-            "start_date": date(2020, 4, 1),
-        },
-        members=[(laing, MemberRole.PARTNER, date(2021, 4, 1))],
-    )
-
-
-@pytest.fixture
-def internship(programme: Programme, portrait_gallery: Organisation, alice: User) -> Opportunity:
-    return _opportunity(programme, portrait_gallery, alice, title=INTERNSHIP)
 
 
 def test_bob_applies_for_a_paid_internship_alice_offers_him_a_place_and_his_evaluation_reaches_the_dashboard(
@@ -94,9 +39,9 @@ def test_bob_applies_for_a_paid_internship_alice_offers_him_a_place_and_his_eval
     bob: User,
 ) -> None:
     # A seminar at the Gallery, which bob's search for paid internships must leave out.
-    _opportunity(programme, portrait_gallery, alice, title="Seminar on frames", kind="seminar", paid=False, pay="")
+    open_opportunity(programme, portrait_gallery, alice, title="Seminar on frames", kind="seminar", paid=False, pay="")
     bobs = new_context().new_page()
-    sign_in(bobs, assert_accessible, bob)
+    sign_in(bobs, bob)
 
     bobs.get_by_role("link", name="Opportunities").click()
     expect(bobs.get_by_role("heading", level=1)).to_contain_text("Opportunities")
@@ -130,7 +75,7 @@ def test_bob_applies_for_a_paid_internship_alice_offers_him_a_place_and_his_eval
     assert application.organisation == laing
 
     alices = new_context().new_page()
-    sign_in(alices, assert_accessible, alice)
+    sign_in(alices, alice)
     alices.goto(internship.get_absolute_url())
     alices.get_by_role("link", name="Review the applications").click()
     expect(alices.get_by_text(STATEMENT)).to_be_attached()
@@ -189,7 +134,7 @@ def test_charlie_cannot_read_an_applicants_statement(
         opportunity=internship, actor=bob, organisation=laing, statement=STATEMENT, notify=False
     )
     page = new_context().new_page()
-    sign_in(page, assert_accessible, charlie)
+    sign_in(page, charlie)
 
     page.goto(application.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_contain_text("Page not found")
@@ -210,13 +155,13 @@ def test_a_closed_opportunity_refuses_new_applications_with_a_clear_message(
     alice: User,
     bob: User,
 ) -> None:
-    closed = _opportunity(
+    closed = open_opportunity(
         programme, portrait_gallery, alice, title="Placement that has closed", kind="placement", paid=False, pay=""
     )
     Opportunity.objects.filter(pk=closed.pk).update(closing_date=date.today() - timedelta(days=3))
     message = f"Applications closed on {date.today() - timedelta(days=3):%-d %B %Y}"
     page = new_context().new_page()
-    sign_in(page, assert_accessible, bob)
+    sign_in(page, bob)
 
     page.goto(closed.get_absolute_url())
     expect(page.get_by_text(message)).to_be_visible()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from museumshare.core.forms import add_errors
 from museumshare.core.permissions import is_administrator, is_analyst
 from museumshare.programmes import services
-from museumshare.programmes.forms import (
+from museumshare.programmes.forms.events import (
     ActionForm,
     AttendanceForm,
     EventFilterForm,
@@ -25,28 +25,22 @@ from museumshare.programmes.forms import (
     EventRegistrationForm,
     MinutesForm,
 )
-from museumshare.programmes.models import Action, Event, Programme
+from museumshare.programmes.models import Action, Event, Programme, Registration
 
 PAGE_SIZE = 25
 
 
 def _visible_events(user: Any) -> QuerySet[Event]:
-    """Events outside a programme or in a public one are for everyone; a private programme's events
-    only for the people of its organisations, the organiser's, and those registered."""
+    """Events outside a programme, or in one the user may see, are for everyone who may see it; the
+    organiser's people and those registered see theirs too."""
     if is_administrator(user) or is_analyst(user):
         return Event.objects.all()
-    anyone = Q(programme__isnull=True) | Q(programme__public=True)
+    seen = Q(programme__isnull=True) | Q(programme__in=Programme.objects.visible_to(user))
     if not user.is_authenticated:
-        return Event.objects.filter(anyone)
+        return Event.objects.filter(seen)
     mine = user.memberships.values("organisation_id")
-    theirs = Event.objects.filter(
-        anyone
-        | Q(programme__lead__in=mine)
-        | Q(programme__members__organisation__in=mine)
-        | Q(organiser__in=mine)
-        | Q(registrations__user=user)
-    )
-    return Event.objects.filter(pk__in=theirs.values("pk"))
+    registered = Registration.objects.filter(user=user).values("event_id")
+    return Event.objects.filter(seen | Q(organiser__in=mine) | Q(pk__in=registered))
 
 
 def _get_event(request: HttpRequest, pk: int) -> Event:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from museumshare.core import exports, geography
 from museumshare.core.forms import add_errors
 from museumshare.programmes import services
-from museumshare.programmes.forms import (
+from museumshare.programmes.forms.opportunities import (
     CLOSING_SOON_DAYS,
     ApplicationForm,
     ApplicationMoveForm,

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from museumshare.core import exports
 from museumshare.core.forms import add_errors
-from museumshare.core.permissions import is_programme_manager
 from museumshare.organisations.models import Organisation
 from museumshare.programmes import dashboard as figures
-from museumshare.programmes import rules, services
-from museumshare.programmes.forms import (
+from museumshare.programmes import services
+from museumshare.programmes.forms.programmes import (
     DisplayForm,
     EvaluationForm,
     HostEvaluationForm,
@@ -61,29 +60,14 @@ def _get_managed_programme(request: HttpRequest, slug: str) -> Programme:
     return programme
 
 
-def _leads_for(user: Any, current: Organisation | None = None) -> QuerySet[Organisation] | None:
-    """The organisations `user` may name as a programme's lead; None means any at all."""
-    leads = rules.hosts_for(user)
-    if leads is None:
-        return None
-    ids = set(leads.values_list("pk", flat=True))
-    if is_programme_manager(user):
-        ids.update(user.memberships.values_list("organisation_id", flat=True))
-    if current is not None:
-        ids.add(current.pk)
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
-
-
 # The list and a programme's page
 
 
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
     today = date.today()
-    hidden = Programme.objects.filter(public=False).select_related("lead")
-    shown = [p.pk for p in hidden if request.user.has_perm("programmes.view_programme", p)]
     programmes = (
-        Programme.objects.filter(Q(public=True) | Q(pk__in=shown))
+        Programme.objects.visible_to(request.user)
         .select_related("lead")
         .annotate(
             member_count=Count(
@@ -113,7 +97,7 @@ def _members_map(members: list[ProgrammeMember]) -> dict[str, Any]:
             "lon": m.organisation.longitude,
         }
         for m in members
-        if m.organisation.has_point and -90 <= (m.organisation.latitude or 0) <= 90
+        if m.organisation.has_point and (m.left is None or m.left > date.today())
     ]
     return {"points": points}
 
@@ -153,7 +137,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def programme_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("programmes.add_programme"):
         raise PermissionDenied("Only editors at a museum and programme managers can start a programme.")
-    form = ProgrammeForm(request.POST or None, leads=_leads_for(request.user))
+    form = ProgrammeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(actor=request.user, data=form.programme_data())
@@ -174,7 +158,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgrammeForm(
         request.POST or None,
         instance=Programme.objects.select_related("lead").get(pk=programme.pk),
-        leads=_leads_for(request.user, programme.lead),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from museumshare.core import exports
 from museumshare.core.forms import add_errors
 from museumshare.programmes import services
-from museumshare.programmes.forms import ResourceFilterForm, ResourceForm
+from museumshare.programmes.forms.resources import ResourceFilterForm, ResourceForm
 from museumshare.programmes.models import Programme, Resource
 
 PAGE_SIZE = 25
