@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "museumshare.activities",
     "museumshare.loans",
     "museumshare.programmes",
+    "museumshare.returns",
     "museumshare.api",
     # Last: the project itself, for the home page, base templates, static files and setup_demo.
     "museumshare.apps.SiteConfig",

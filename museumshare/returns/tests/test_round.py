@@ -1,0 +1,142 @@
+"""A collection round from opening the year to publishing it, through the services."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from museumshare.accounts.models import User
+from museumshare.activities.models import Kind, PartnerRole
+from museumshare.activities.services import PlaceSpec, activity_create
+from museumshare.organisations.models import Organisation
+from museumshare.returns import services
+from museumshare.returns.models import Indicator, ReportingYear, Return, ReturnStatus, Source, YearStatus
+from museumshare.returns.services import Entry
+
+
+@pytest.fixture
+def year(analyst: User, portrait_gallery: Organisation) -> ReportingYear:
+    return services.year_create(actor=analyst, year=2024, deadline=date(2025, 6, 30))
+
+
+@pytest.fixture
+def gallery_return(
+    year: ReportingYear, analyst: User, alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> Return:
+    activity_create(
+        actor=alice,
+        data={"title": "Placements at the Laing", "kind": Kind.PLACEMENT, "lead": portrait_gallery,
+              "start_date": date(2024, 9, 1), "participants": 3},
+        partners=[(laing, PartnerRole.HOST)],
+        places=[PlaceSpec(organisation=laing)],
+    )  # fmt: skip
+    services.year_open(year=year, actor=analyst)
+    return Return.objects.get(organisation=portrait_gallery, year=year)
+
+
+def _fill_required(return_: Return, actor: User) -> None:
+    entries = {
+        v.indicator.code: Entry(value=0, reason="None this year.")
+        for v in return_.values.select_related("indicator")
+        if v.value is None
+    }
+    services.return_save(return_=return_, actor=actor, entries=entries)
+
+
+def test_opening_a_year_asks_the_national_museums_and_prefills_from_the_register(
+    year: ReportingYear, gallery_return: Return
+) -> None:
+    assert year.organisations.count() == Return.objects.filter(year=year).count()
+    assert year.organisations.filter(name="National Portrait Gallery").exists()
+    assert not year.organisations.filter(name="Laing Art Gallery").exists()
+    placements = gallery_return.values.get(indicator__code="placements")
+    assert (placements.value, placements.derived, placements.source) == (3, 3, Source.DERIVED)
+    assert gallery_return.values.count() == Indicator.objects.count() == 41
+
+
+def test_a_value_that_differs_from_the_register_needs_a_reason(gallery_return: Return, alice: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(value="4")})
+    assert "register's (3 people)" in refused.value.message_dict["placements"][0]
+
+    services.return_save(
+        return_=gallery_return, actor=alice, entries={"placements": Entry(value="4", reason="One not recorded.")}
+    )
+    placements = gallery_return.values.get(indicator__code="placements")
+    assert (placements.value, placements.derived, placements.source) == (4, 3, Source.ENTERED)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("twelve", "Enter a number of people, like 12."), ("-1", "Enter 0 or more."), ("2.5", "Enter a whole number")],
+)
+def test_it_refuses_values_that_are_not_whole_numbers_of_zero_or_more(
+    gallery_return: Return, alice: User, typed: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(typed, "Why")})
+    assert refused.value.message_dict["placements"][0].startswith(message)
+
+
+def test_the_round_from_submission_to_publication(
+    gallery_return: Return, year: ReportingYear, alice: User, analyst: User, bob: User
+) -> None:
+    services.return_save(return_=gallery_return, actor=alice, entries={"internships": Entry("", "Not known yet.")})
+    with pytest.raises(services.Refused) as refused:
+        services.return_submit(return_=gallery_return, actor=alice)
+    assert refused.value.message_dict["internships"] == ["Enter the paid internships, or 0 if there were none."]
+    _fill_required(gallery_return, alice)
+    with pytest.raises(PermissionDenied):
+        services.return_submit(return_=gallery_return, actor=bob)
+
+    services.return_submit(return_=gallery_return, actor=alice)
+    with pytest.raises(services.Refused):
+        services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(3)})
+    with pytest.raises(PermissionDenied):
+        services.return_approve(return_=gallery_return, actor=alice)
+    services.return_send_back(return_=gallery_return, actor=analyst, comment="Check the placements.")
+    gallery_return.refresh_from_db()
+    assert gallery_return.status == ReturnStatus.RETURNED
+    services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(3, note="Checked.")})
+    services.return_submit(return_=gallery_return, actor=alice)
+    services.return_approve(return_=gallery_return, actor=analyst)
+    assert not Return.objects.visible_to(bob).filter(pk=gallery_return.pk).exists()
+
+    assert services.year_close(year=year, actor=analyst) == 1
+    services.year_publish(year=year, actor=analyst)
+
+    gallery_return.refresh_from_db()
+    assert gallery_return.status == ReturnStatus.LOCKED
+    assert ReportingYear.objects.get().status == YearStatus.PUBLISHED
+    assert Return.objects.visible_to(bob).filter(pk=gallery_return.pk).exists()
+    history = list(gallery_return.events.values_list("status", flat=True))
+    assert history == ["draft", "submitted", "returned", "submitted", "approved", "locked"]
+
+
+def test_a_big_change_on_last_year_is_a_warning_not_an_error(
+    gallery_return: Return, alice: User, analyst: User, portrait_gallery: Organisation
+) -> None:
+    last_year = services.year_create(actor=analyst, year=2023, organisations=[portrait_gallery])
+    services.year_open(year=last_year, actor=analyst)
+    earlier = Return.objects.get(year=last_year)
+    services.return_save(return_=earlier, actor=alice, entries={"placements": Entry(10, reason="From our records.")})
+    _fill_required(earlier, alice)
+    services.return_submit(return_=earlier, actor=alice)
+
+    check = services.return_check(gallery_return)
+
+    assert check.warnings["placements"].startswith("Down 70% on 2023/24 (10)")
+    assert "placements" not in check.errors
+    services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(3, note="Fewer hosts.")})
+    assert "placements" not in services.return_check(gallery_return).warnings
+
+
+def test_clean_value_reads_numbers_as_people_type_them() -> None:
+    people = Indicator(code="x", name="X", unit="people", whole_number=True)
+    money = Indicator(code="y", name="Y", unit="£", whole_number=False)
+    assert services.clean_value(people, "1,250") == Decimal("1250")
+    assert services.clean_value(people, "") is None
+    assert services.clean_value(money, "12.5") == Decimal("12.5")
+    with pytest.raises(ValueError, match="two decimal places"):
+        services.clean_value(money, "1.234")
