@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("museumshare.activities.urls")),
     path("", include("museumshare.loans.urls")),
     path("", include("museumshare.programmes.urls")),
+    path("", include("museumshare.returns.urls")),
     path("api/v1/", include("museumshare.api.urls")),
     path("admin/", admin.site.urls),
 ]
