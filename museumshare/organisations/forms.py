@@ -210,10 +210,19 @@ class OrganisationField(forms.CharField):
     def __init__(self, *args: Any, matcher: OrganisationMatcher | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 300)
         super().__init__(*args, **kwargs)
+        self.shares_matcher = matcher is not None
         self.matcher = matcher or OrganisationMatcher()
         self.widget.attrs.update(
             {"autocomplete": "off", "list": "organisation-options", "class": "organisation-picker"}
         )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "OrganisationField":
+        # Each form gets its fields by copying its class's; a matcher made with the class would
+        # otherwise serve every form for the life of the process, blind to organisations added since.
+        copied: OrganisationField = super().__deepcopy__(memo)
+        if not self.shares_matcher:
+            copied.matcher = OrganisationMatcher()
+        return copied
 
     def prepare_value(self, value: Any) -> Any:
         return organisation_label(value) if isinstance(value, Organisation) else value

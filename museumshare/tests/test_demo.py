@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 from django.core import mail
@@ -5,8 +6,10 @@ from django.core.management import call_command
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind
+from museumshare.core import years
 from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.programmes.models import Event, Opportunity, Participation, Programme, ProgrammeMember
+from museumshare.returns.models import ReportingYear, Return, YearStatus
 
 
 def test_setup_demo_creates_the_cast_once_and_prints_the_logins(register: dict[str, Organisation]) -> None:
@@ -57,3 +60,17 @@ def test_setup_demo_records_the_skills_sharing_partnership_with_its_real_partner
     assert Activity.objects.filter(external_ref__startswith="opportunity:").count() == 1
     assert Activity.objects.filter(kind=Kind.CO_PRODUCED_EXHIBITION).count() == 1
     assert mail.outbox == []
+
+
+def test_setup_demo_opens_the_last_whole_reporting_year_for_the_national_museums(
+    register: dict[str, Organisation],
+) -> None:
+    call_command("setup_demo", stdout=StringIO())
+    call_command("setup_demo", stdout=StringIO())
+
+    year = ReportingYear.objects.get()
+    assert year.year == years.of(date.today()) - 1
+    assert year.status == YearStatus.OPEN
+    gallery = Return.objects.get(year=year, organisation__external_id="mm.domus.SE444")
+    assert gallery.values.count() == 41
+    assert Return.objects.filter(year=year).count() == year.organisations.count()

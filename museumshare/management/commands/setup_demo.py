@@ -8,6 +8,7 @@ from museumshare.organisations.demo import CAST, describe_programmes, ensure_cas
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
 from museumshare.organisations.models import Organisation
 from museumshare.programmes.demo import load_demo_programme
+from museumshare.returns.demo import load_demo_round
 
 
 class Command(BaseCommand):
@@ -32,6 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recorded the {programme.name} ({programme.members.count()} partners) with demo opportunities, "
                 "participants, events and resources."
+            )
+        year = load_demo_round()
+        if year is not None:
+            self.stdout.write(
+                f"Opened {year.label} for returns: {year.returns.count()} national museums asked, "
+                f"due {year.deadline:%-d %B %Y}."
             )
         names = dict(
             Organisation.objects.filter(external_id__in=[p.organisation_ref for p in CAST]).values_list(

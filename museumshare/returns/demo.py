@@ -1,0 +1,17 @@
+"""The demo's collection round: the most recent reporting year that has ended, open for returns."""
+
+from datetime import date, timedelta
+
+from museumshare.core import years
+from museumshare.returns import services
+from museumshare.returns.models import ReportingYear
+
+
+def load_demo_round(today: date | None = None) -> ReportingYear | None:
+    """Open the last whole reporting year for the national museums' returns, once; None if any year exists."""
+    if ReportingYear.objects.exists():
+        return None
+    today = today or date.today()
+    year = services.year_create(actor=None, year=years.of(today) - 1, deadline=today + timedelta(days=45))
+    services.year_open(year=year, actor=None)
+    return year
