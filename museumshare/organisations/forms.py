@@ -219,7 +219,7 @@ class OrganisationField(forms.CharField):
     def __deepcopy__(self, memo: dict[int, Any]) -> "OrganisationField":
         # Each form gets its fields by copying its class's; a matcher made with the class would
         # otherwise serve every form for the life of the process, blind to organisations added since.
-        copied: OrganisationField = super().__deepcopy__(memo)
+        copied: OrganisationField = super().__deepcopy__(memo)  # type: ignore[misc]
         if not self.shares_matcher:
             copied.matcher = OrganisationMatcher()
         return copied

@@ -13,9 +13,10 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from museumshare.activities.models import Activity, Kind, NetworkMembership, Partner, Place
+from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import years
 from museumshare.loans.models import COMMITTED, DISPLAY_PURPOSES, LONG_LOAN_MONTHS, Loan, Purpose, Status
 from museumshare.organisations.models import Kind as OrganisationKind
@@ -129,13 +130,13 @@ class Scope:
 
     @cached_property
     def involving(self) -> QuerySet[Activity]:
-        """Activities in the year with M as lead or partner of any role."""
+        """Activities in the year with M as lead or partner of any role (cancelled work did not happen)."""
         partnered = Partner.objects.filter(organisation__in=self.ids).values("activity_id")
-        return Activity.objects.in_year(self.year).filter(pk__in=partnered)
+        return Activity.objects.in_year(self.year).filter(pk__in=partnered).exclude(status=ActivityStatus.CANCELLED)
 
     @cached_property
     def led(self) -> QuerySet[Activity]:
-        return Activity.objects.in_year(self.year).filter(lead__in=self.ids)
+        return Activity.objects.in_year(self.year).filter(lead__in=self.ids).exclude(status=ActivityStatus.CANCELLED)
 
     def ended_in_year(self, end: date | None) -> bool:
         return end is not None and self.start <= end <= self.end
@@ -249,9 +250,12 @@ def international_touring_venues(scope: Scope) -> int:
 
 
 def _audience(scope: Scope, uk: bool) -> int:
+    """The register holds one visitor figure for a touring exhibition: one that toured both in and
+    outside the UK counts its visitors once, in the UK."""
     loans = sum(row.visitors for row in _display(scope, uk=uk) if scope.ended_in_year(row.end))
-    touring = sum(a.visitors or 0 for a, _ in scope.touring(uk=uk) if scope.ended_in_year(a.end_date))
-    return loans + touring
+    in_uk = {activity.pk for activity, _ in scope.touring(uk=True)}
+    tours = [a for a, _ in scope.touring(uk=uk) if uk or a.pk not in in_uk]
+    return loans + sum(a.visitors or 0 for a in tours if scope.ended_in_year(a.end_date))
 
 
 @rule("audience_uk")
@@ -298,7 +302,7 @@ def objects_borrowed_international(scope: Scope) -> int:
 
 
 def _people(activities: QuerySet[Activity]) -> int:
-    return int(activities.aggregate(n=Sum(Coalesce("participants", 1)))["n"] or 0)
+    return int(activities.aggregate(n=Sum(Greatest(Coalesce("participants", 1), 1)))["n"] or 0)
 
 
 def _count(activities: QuerySet[Activity]) -> int:

@@ -57,12 +57,13 @@ def clean_value(indicator: Indicator, text: Any) -> Decimal | None:
         raise ValueError(f"Enter a number of {indicator.unit}, like 12.")
     if value < 0:
         raise ValueError("Enter 0 or more.")
+    # Before the other checks: quantizing a number this big overflows the decimal context.
+    if value >= Decimal("1e12"):
+        raise ValueError("Enter a smaller number: this is more than a museum could report.")
     if indicator.whole_number and value != value.to_integral_value():
         raise ValueError(f"Enter a whole number of {indicator.unit}, like 12.")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("Enter a number with at most two decimal places.")
-    if value >= Decimal("1e12"):
-        raise ValueError("Enter a smaller number: this is more than a museum could report.")
     return value.quantize(Decimal("1")) if indicator.whole_number else value
 
 
@@ -125,6 +126,8 @@ def year_create(
 @transaction.atomic
 def year_update(*, year: ReportingYear, actor: Any, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     _may_manage_years(actor)
+    # Change what is saved now, not what the caller read earlier (its status may be out of date).
+    year = ReportingYear.objects.select_for_update().get(pk=year.pk)
     fields = [name for name in data if name != "organisations"]
     before = audit.snapshot(year, fields) | {"asked": sorted(year.organisations.values_list("pk", flat=True))}
     for name in fields:
@@ -137,6 +140,17 @@ def year_update(*, year: ReportingYear, actor: Any, data: Mapping[str, Any]) -> 
     changes = audit.diff(before, after)
     if changes:
         audit.record(actor=actor, action="reporting_year.update", obj=year, changes=changes)
+    if year.status == YearStatus.OPEN:
+        # An organisation asked once the year is open starts its return now, as opening would have.
+        for organisation in year.organisations.exclude(returns__year=year).order_by("name"):
+            return_ = Return.objects.create(organisation=organisation, year=year)
+            _event(
+                return_,
+                actor,
+                ReturnStatus.DRAFT,
+                "Asked for a return while the year was open, prefilled from the register.",
+            )
+            return_prefill(return_=return_, actor=actor)
     return changes
 
 
