@@ -143,15 +143,15 @@ def year_update(*, year: ReportingYear, actor: Any, data: Mapping[str, Any]) -> 
     if year.status == YearStatus.OPEN:
         # An organisation asked once the year is open starts its return now, as opening would have.
         for organisation in year.organisations.exclude(returns__year=year).order_by("name"):
-            return_ = Return.objects.create(organisation=organisation, year=year)
-            _event(
-                return_,
-                actor,
-                ReturnStatus.DRAFT,
-                "Asked for a return while the year was open, prefilled from the register.",
-            )
-            return_prefill(return_=return_, actor=actor)
+            _start_return(year, organisation, actor, "Asked for a return while the year was open")
     return changes
+
+
+def _start_return(year: ReportingYear, organisation: Organisation, actor: Any, why: str) -> Return:
+    return_ = Return.objects.create(organisation=organisation, year=year)
+    _event(return_, actor, ReturnStatus.DRAFT, f"{why}, prefilled from the register.")
+    return_prefill(return_=return_, actor=actor)
+    return return_
 
 
 @transaction.atomic
@@ -167,11 +167,11 @@ def year_open(*, year: ReportingYear, actor: Any) -> int:
     year.opened_at = year.opened_at or timezone.now()
     year.save(update_fields=["status", "opened_at"])
     started = 0
+    existing = {r.organisation_id: r for r in year.returns.all()}
     for organisation in year.organisations.order_by("name"):
-        return_, created = Return.objects.get_or_create(organisation=organisation, year=year)
-        if created:
-            _event(return_, actor, ReturnStatus.DRAFT, "Opened for returns, prefilled from the register.")
-            return_prefill(return_=return_, actor=actor)
+        return_ = existing.get(organisation.pk)
+        if return_ is None:
+            _start_return(year, organisation, actor, "Opened for returns")
             started += 1
         elif return_.status == ReturnStatus.LOCKED:
             # Reopening a closed year unlocks what it locked, for review again.
