@@ -17,6 +17,7 @@ from museumshare.accounts.models import User
 from museumshare.organisations.demo import ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations, national_sites
 from museumshare.organisations.models import Organisation
+from museumshare.returns.catalogue import ensure_catalogue
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,6 +47,20 @@ def write_sample(path: Path, refs: set[str]) -> Path:
         writer.writeheader()
         writer.writerows(row for row in reader if row["museum_id"] in refs)
     return path
+
+
+@pytest.fixture(autouse=True)
+def indicator_catalogue(request: pytest.FixtureRequest) -> None:
+    """The indicator catalogue a data migration loads, back in tests that follow one that flushed
+    the database (every live-server test does)."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_catalogue()
 
 
 @pytest.fixture

@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "museumshare.programmes.models.ApplicationStatus",
         "EventKindEnum": "museumshare.programmes.models.EventKind",
         "ResourceKindEnum": "museumshare.programmes.models.ResourceKind",
+        # Returns and reporting years have statuses of their own too.
+        "ReturnStatusEnum": "museumshare.returns.models.ReturnStatus",
+        "YearStatusEnum": "museumshare.returns.models.YearStatus",
+        "SectionEnum": "museumshare.returns.models.Section",
+        "SourceEnum": "museumshare.returns.models.Source",
     },
 }
 

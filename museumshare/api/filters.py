@@ -7,6 +7,7 @@ the form refuses is a 400 naming the parameter, not quietly ignored; and organis
 given by id.
 """
 
+import re
 from typing import Any
 
 import django_filters
@@ -22,7 +23,7 @@ from rest_framework.request import Request
 from museumshare.activities.forms import SharedMatcher
 from museumshare.activities.models import Network, NetworkKind
 from museumshare.api.serializers import MAX_ID, OrganisationsById, form_errors
-from museumshare.core import geography
+from museumshare.core import geography, years
 from museumshare.loans.models import Loan, Purpose
 from museumshare.loans.models import Status as LoanStatus
 from museumshare.organisations.forms import OrganisationField
@@ -39,6 +40,7 @@ from museumshare.programmes.models import (
     ResourceKind,
     SkillsArea,
 )
+from museumshare.returns.models import Indicator, Return, ReturnStatus, Section
 
 # The forms' own order; the API sorts with `ordering`, as every DRF list does.
 LEFT_TO_ORDERING = ("sort",)
@@ -205,3 +207,51 @@ class ResourceFilter(django_filters.FilterSet):
     class Meta:
         model = Resource
         fields = ["kind", "skills_area", "programme", "language"]
+
+
+class ReportingYearFormField(forms.CharField):
+    """A reporting year as a filter writes it, 2024-25 (or 2024/25): the year it starts in."""
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return years.parse(text)
+        except ValueError as problem:
+            raise forms.ValidationError(f"{problem} Enter it like 2024-25.") from None
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-25"})
+class ReportingYearFilter(django_filters.Filter):
+    field_class = ReportingYearFormField
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    section = django_filters.ChoiceFilter(choices=Section.choices)
+    year = ReportingYearFilter(method="filter_year", label="The indicators a reporting year asks for, such as 2024-25")
+
+    class Meta:
+        model = Indicator
+        fields = ["section", "year"]
+
+    def filter_year(self, queryset: QuerySet[Indicator], name: str, value: int) -> QuerySet[Indicator]:
+        return queryset.filter(pk__in=Indicator.objects.for_year(value).values("pk"))
+
+
+class ReturnFilter(django_filters.FilterSet):
+    year = ReportingYearFilter(field_name="year__year", label="The reporting year, such as 2024-25")
+    organisation = django_filters.CharFilter(
+        method="filter_organisation", max_length=220, label="The organisation's id or slug"
+    )
+    status = django_filters.ChoiceFilter(choices=ReturnStatus.choices)
+
+    class Meta:
+        model = Return
+        fields = ["year", "organisation", "status"]
+
+    def filter_organisation(self, queryset: QuerySet[Return], name: str, value: str) -> QuerySet[Return]:
+        if re.fullmatch(r"[0-9]+", value):
+            # An id no database could hold matches nothing, rather than failing the lookup.
+            return queryset.filter(organisation_id=int(value)) if int(value) <= MAX_ID else queryset.none()
+        return queryset.filter(organisation__slug=value)

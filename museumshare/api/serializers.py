@@ -6,6 +6,7 @@ accepted or refused for the same reasons however it arrives. Nothing here saves:
 call the services.
 """
 
+from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
@@ -36,6 +37,14 @@ from museumshare.programmes.models import (
     Programme,
     ProgrammeMember,
     Resource,
+)
+from museumshare.returns.models import (
+    Indicator,
+    ReportingYear,
+    Return,
+    ReturnEvent,
+    ReturnStatus,
+    ReturnValue,
 )
 
 # The largest id a database will look up; bigger numbers are refused before they reach it.
@@ -964,3 +973,270 @@ class ResourceSerializer(serializers.ModelSerializer[Resource]):
     def get_link(self, resource: Resource) -> str:
         request: Request = self.context["request"]
         return request.build_absolute_uri(resource.link()) if resource.file else resource.url
+
+
+# The annual returns. Values are numbers: whole numbers for the indicators that count things, others
+# to two decimal places. Who sees a return at all is Return.objects.visible_to's say; its review (the
+# analysts' comments and its history) is for the organisation and the analysts: the view's
+# "sees_review" decides.
+
+
+def indicator_number(value: Decimal | None, whole_number: bool) -> int | float | None:
+    """A stored value as JSON gives it: 12, not "12.00"; 12.5 for an indicator that is not counted."""
+    if value is None:
+        return None
+    return int(value) if whole_number else float(value)
+
+
+def _year_label(year: int | None) -> str | None:
+    return None if year is None else years.label(year)
+
+
+class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:indicator-detail", lookup_field="code")
+    first_year = serializers.SerializerMethodField(
+        help_text="The first reporting year it applies to, such as 2024/25; null if it has always applied."
+    )
+    last_year = serializers.SerializerMethodField(
+        help_text="The last reporting year it applies to; null if it still applies."
+    )
+    derived = serializers.SerializerMethodField(
+        help_text="Whether museumshare derives its value from the register (each return shows it beside the value)."
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "url",
+            "name",
+            "definition",
+            "unit",
+            "section",
+            "position",
+            "whole_number",
+            "required",
+            "first_year",
+            "last_year",
+            "derived",
+        ]
+        extra_kwargs = always_present(fields)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_first_year(self, indicator: Indicator) -> str | None:
+        return _year_label(indicator.first_year)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_last_year(self, indicator: Indicator) -> str | None:
+        return _year_label(indicator.last_year)
+
+    def get_derived(self, indicator: Indicator) -> bool:
+        return bool(indicator.rule)
+
+
+class ReturnCountsSerializer(serializers.Serializer[Any]):
+    """How many of a year's returns are at each status."""
+
+    draft = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="Returned to the organisation for changes.")
+    approved = serializers.IntegerField()
+    locked = serializers.IntegerField(help_text="Approved, and locked when the year closed.")
+    total = serializers.IntegerField()
+
+
+class ReportingYearRefSerializer(serializers.ModelSerializer[ReportingYear]):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:reporting-year-detail", lookup_field="slug", lookup_url_kwarg="year"
+    )
+    # A field, not the attribute: DRF's metaclass takes declared fields off the class.
+    label = serializers.CharField(help_text="As people write it: 2024/25.")  # type: ignore[assignment]
+    slug = serializers.CharField(help_text="As a web address or a filter writes it: 2024-25.")
+
+    class Meta:
+        model = ReportingYear
+        fields = ["year", "url", "label", "slug"]
+        extra_kwargs = always_present(fields)
+
+
+class ReportingYearSerializer(ReportingYearRefSerializer):
+    returns = serializers.SerializerMethodField(
+        help_text="How many of its returns are at each status: for analysts and administrators; null for others."
+    )
+
+    class Meta(ReportingYearRefSerializer.Meta):
+        fields = [*ReportingYearRefSerializer.Meta.fields, "status", "deadline", "opened_at", "published_at", "returns"]
+        extra_kwargs = always_present(fields)
+
+    @extend_schema_field(ReturnCountsSerializer(allow_null=True))
+    def get_returns(self, year: ReportingYear) -> Any:
+        if not self.context.get("sees_counts"):
+            return None
+        counts = {status: getattr(year, f"{status}_count") for status in ReturnStatus.values}
+        return ReturnCountsSerializer(counts | {"total": sum(counts.values())}).data
+
+
+class ReturnValueSerializer(serializers.ModelSerializer[ReturnValue]):
+    indicator = serializers.CharField(source="indicator.code", help_text="The indicator's code.")
+    # Not get_value, which every serializer has already.
+    value = serializers.SerializerMethodField(
+        method_name="value_of", help_text="The value the organisation gives; null if none yet."
+    )
+    derived = serializers.SerializerMethodField(
+        help_text="What the register gives; null for an indicator it does not derive."
+    )
+
+    class Meta:
+        model = ReturnValue
+        fields = ["indicator", "value", "derived", "source", "reason", "note", "updated_at"]
+        extra_kwargs = always_present(fields)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def value_of(self, row: ReturnValue) -> int | float | None:
+        return indicator_number(row.value, row.indicator.whole_number)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_derived(self, row: ReturnValue) -> int | float | None:
+        return indicator_number(row.derived, row.indicator.whole_number)
+
+
+class ReturnEventSerializer(serializers.ModelSerializer[ReturnEvent]):
+    class Meta:
+        model = ReturnEvent
+        fields = ["status", "at", "comment"]
+        extra_kwargs = always_present(fields)
+
+
+class ReturnSerializer(serializers.ModelSerializer[Return]):
+    url = serializers.HyperlinkedIdentityField(view_name="api:return-detail")
+    web_url = serializers.SerializerMethodField(help_text="The return's page on the website.")
+    organisation = OrganisationRefSerializer()
+    year = ReportingYearRefSerializer()
+    editable = serializers.SerializerMethodField(
+        help_text="Whether its organisation may change it now: a draft or returned, in an open year."
+    )
+    review_comments = serializers.SerializerMethodField(
+        help_text="The analyst's comments when it was last returned for changes: for the organisation's people "
+        "and analysts; null for others."
+    )
+    values = ReturnValueSerializer(many=True, help_text="Every indicator's value, in the order of the return.")
+    history = serializers.SerializerMethodField(
+        help_text="Each step it went through, oldest first, with the comment made: for the organisation's people "
+        "and analysts; null for others."
+    )
+
+    class Meta:
+        model = Return
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "organisation",
+            "year",
+            "status",
+            "editable",
+            "comments",
+            "review_comments",
+            "submitted_at",
+            "approved_at",
+            "values",
+            "history",
+            "updated_at",
+        ]
+        extra_kwargs = always_present(fields)
+
+    def get_web_url(self, return_: Return) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(return_.get_absolute_url())
+
+    def get_editable(self, return_: Return) -> bool:
+        return return_.is_editable()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_review_comments(self, return_: Return) -> str | None:
+        return return_.review_comments if self.context["sees_review"](return_) else None
+
+    @extend_schema_field(ReturnEventSerializer(many=True, allow_null=True))
+    def get_history(self, return_: Return) -> Any:
+        if not self.context["sees_review"](return_):
+            return None
+        return ReturnEventSerializer(return_.events.all(), many=True, context=self.context).data
+
+
+@extend_schema_field({"type": "number", "minimum": 0})
+class IndicatorValueField(serializers.Field[Any, Any, Any, Any]):
+    """A value as sent: a number, or text as a spreadsheet has it ("1,250"). The service checks it with
+    the same code as the web form's, against its indicator."""
+
+    default_error_messages = {
+        "invalid": "Enter a number, or null for no value.",
+        "max_length": "Enter a number of at most 30 characters.",
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, (dict, list)):
+            self.fail("invalid")
+        # As long as the web form's box.
+        if isinstance(data, str) and len(data) > 30:
+            self.fail("max_length")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class EntryInputSerializer(serializers.Serializer[Any]):
+    """One indicator's entry; what is left out stays as it is."""
+
+    value = IndicatorValueField(
+        required=False,
+        allow_null=True,
+        help_text="A whole number of 0 or more for the indicators that count things, else up to two decimal "
+        "places; null for no value.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Why the value differs from the register's; required when it does.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Anything a reviewer should know."
+    )
+
+
+class ReturnValuesInputSerializer(serializers.Serializer[Any]):
+    values = serializers.DictField(
+        child=EntryInputSerializer(),
+        required=False,
+        help_text='Entries by indicator code: {"placements": {"value": 12, "reason": "...", "note": "..."}}. '
+        "All are saved, or none.",
+    )
+    comments = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text="The organisation's notes on its return as a whole; left as they are if not sent.",
+    )
+
+    def validate_values(self, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > 500:
+            raise serializers.ValidationError("Send at most 500 entries at once.")
+        return value
+
+
+class ReturnStepInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="A comment for its history."
+    )
+
+
+class ReturnForChangesInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(
+        max_length=2000,
+        help_text="What the organisation should change; its partnership leads get it by email.",
+        error_messages={
+            "required": "Say what the organisation should change.",
+            "blank": "Say what the organisation should change.",
+        },
+    )

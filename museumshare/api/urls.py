@@ -15,6 +15,9 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
 router.register("events", views.EventViewSet, basename="event")
 router.register("resources", views.ResourceViewSet, basename="resource")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
+router.register("returns", views.ReturnViewSet, basename="return")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

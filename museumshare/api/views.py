@@ -9,14 +9,17 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -32,16 +35,19 @@ from museumshare.activities.models import Activity, ActivityQuerySet, Network, N
 from museumshare.api.filters import (
     EventFilter,
     FormFilter,
+    IndicatorFilter,
     LoanFilter,
     NetworkFilter,
     OpportunityFilter,
     ProgrammeFilter,
     ResourceFilter,
+    ReturnFilter,
 )
 from museumshare.api.permissions import (
     ActivityPermission,
     OpportunityPermission,
     OrganisationPermission,
+    ReturnPermission,
     require_may_lead,
 )
 from museumshare.api.serializers import (
@@ -51,6 +57,7 @@ from museumshare.api.serializers import (
     ApplicationSerializer,
     ErrorSerializer,
     EventSerializer,
+    IndicatorSerializer,
     LoanCreateInputSerializer,
     LoanDetailsInputSerializer,
     LoanSerializer,
@@ -61,9 +68,15 @@ from museumshare.api.serializers import (
     OpportunitySerializer,
     OrganisationSerializer,
     ProgrammeSerializer,
+    ReportingYearSerializer,
     ResourceSerializer,
+    ReturnForChangesInputSerializer,
+    ReturnSerializer,
+    ReturnStepInputSerializer,
+    ReturnValuesInputSerializer,
     ValidationErrorSerializer,
 )
+from museumshare.core import years
 from museumshare.core.permissions import is_administrator
 from museumshare.loans import services as loan_services
 from museumshare.loans.models import Loan, LoanObject
@@ -84,6 +97,10 @@ from museumshare.programmes.models import (
     Registration,
     Resource,
 )
+from museumshare.returns import rules as returns_rules
+from museumshare.returns import services as returns_services
+from museumshare.returns.models import Indicator, ReportingYear, Return, ReturnStatus, ReturnValue
+from museumshare.returns.services import Entry
 
 ERRORS = {
     400: OpenApiResponse(
@@ -593,3 +610,225 @@ class ResourceViewSet(ProgrammeRefsMixin, viewsets.ReadOnlyModelViewSet[Resource
     filterset_class = ResourceFilter
     search_fields = ["title", "description", "topic"]
     ordering_fields = ["published", "title", "id"]
+
+
+# The annual data collection: the indicator catalogue and the reporting years are public; a return is
+# seen by its organisation's people and the analysts, and by anyone once its year is published
+# (Return.objects.visible_to). Writes are the returns services', which check the rules again.
+
+
+@contextmanager
+def return_refusals(prefix: str = "") -> Iterator[None]:
+    """A returns service's refusal as a 400, its problems keyed `prefix` + indicator code; its
+    PermissionDenied as a 403 with its words."""
+    try:
+        yield
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise exceptions.ValidationError({"non_field_errors": exc.messages}) from exc
+        raise exceptions.ValidationError(
+            {
+                "non_field_errors" if key == NON_FIELD_ERRORS else f"{prefix}{key}": messages
+                for key, messages in exc.message_dict.items()
+            }
+        ) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The indicators the annual return asks for, in the order of the return",
+        responses={200: IndicatorSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="One indicator, by its code", responses={200: IndicatorSerializer, **errors(401, 404)}
+    ),
+)
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+    queryset = Indicator.objects.all()
+    serializer_class = IndicatorSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IndicatorFilter
+
+
+YEAR_PARAMETER = OpenApiParameter(
+    "year",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The reporting year as a web address writes it: 2024-25.",
+    pattern=r"^\d{4}-\d{2}$",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reporting years, latest first, with their returns by status for analysts",
+        responses={200: ReportingYearSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="One reporting year",
+        parameters=[YEAR_PARAMETER],
+        responses={200: ReportingYearSerializer, **errors(401, 404)},
+    ),
+)
+class ReportingYearViewSet(viewsets.ReadOnlyModelViewSet[ReportingYear]):
+    serializer_class = ReportingYearSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "year"
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["year"]
+
+    @cached_property
+    def sees_counts(self) -> bool:
+        return bool(self.request.user.has_perm("returns.manage_years"))
+
+    def get_queryset(self) -> QuerySet[ReportingYear]:
+        # Explicitly: counting leaves the model's own order out.
+        queryset = ReportingYear.objects.order_by("-year")
+        if self.sees_counts:
+            counts = {
+                f"{status}_count": Count("returns", filter=Q(returns__status=status)) for status in ReturnStatus.values
+            }
+            queryset = queryset.annotate(**counts)
+        return queryset
+
+    def get_object(self) -> ReportingYear:
+        try:
+            year = years.parse(self.kwargs["year"])
+        except ValueError:
+            raise Http404("No such reporting year.") from None
+        reporting_year = get_object_or_404(self.get_queryset(), year=year)
+        self.check_object_permissions(self.request, reporting_year)
+        return reporting_year
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return super().get_serializer_context() | {"sees_counts": self.sees_counts}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Returns you may see: your organisations' (every one, for analysts), and those approved in a "
+        "published year",
+        responses={200: ReturnSerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="One return, with its values", responses={200: ReturnSerializer, **errors(401, 404)}
+    ),
+    save_values=extend_schema(
+        summary="Save values of a return, all or none (editors at its organisation, while it may be changed)",
+        request=ReturnValuesInputSerializer,
+        responses={200: ReturnSerializer, **errors(400, 401, 403, 404)},
+    ),
+    submit=extend_schema(
+        summary="Submit a return for review (editors at its organisation)",
+        request=ReturnStepInputSerializer,
+        responses={200: ReturnSerializer, **errors(400, 401, 403, 404)},
+    ),
+    approve=extend_schema(
+        summary="Approve a submitted return (analysts)",
+        request=ReturnStepInputSerializer,
+        responses={200: ReturnSerializer, **errors(400, 401, 403, 404)},
+    ),
+    return_for_changes=extend_schema(
+        summary="Return a submitted return to its organisation for changes, saying what to change (analysts)",
+        request=ReturnForChangesInputSerializer,
+        responses={200: ReturnSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Return]):
+    serializer_class = ReturnSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly, ReturnPermission]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ReturnFilter
+    ordering_fields = ["status", "submitted_at", "approved_at", "updated_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Return]:
+        return (
+            Return.objects.visible_to(self.request.user)
+            .select_related("organisation", "year")
+            .prefetch_related(Prefetch("values", ReturnValue.objects.select_related("indicator")), "events")
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        # What the browsable API's forms offer; the answer is always a ReturnSerializer.
+        classes: dict[str, type[BaseSerializer[Any]]] = {
+            "save_values": ReturnValuesInputSerializer,
+            "submit": ReturnStepInputSerializer,
+            "approve": ReturnStepInputSerializer,
+            "return_for_changes": ReturnForChangesInputSerializer,
+        }
+        return classes.get(self.action or "", ReturnSerializer)
+
+    def sees_review(self, return_: Return) -> bool:
+        """The analysts' comments and the history are for the organisation's people and the analysts;
+        memberships are read once a request, however many returns are listed."""
+        user = self.request.user
+        return bool(returns_rules.runs_the_collection(user) or returns_rules.is_members_return(user, return_))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return super().get_serializer_context() | {"sees_review": self.sees_review}
+
+    def _present(self, return_: Return) -> Response:
+        fresh = self.get_queryset().get(pk=return_.pk)
+        return Response(ReturnSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["patch"], url_path="values", url_name="values")
+    def save_values(self, request: Request, pk: str | None = None) -> Response:
+        return_ = self.get_object()
+        serializer = ReturnValuesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sent = serializer.validated_data
+        current = {row.indicator.code: row for row in return_.values.all()}
+        entries = {code: _entry(entry, current.get(code)) for code, entry in sent.get("values", {}).items()}
+        with return_refusals("values."):
+            returns_services.return_save(
+                return_=return_, actor=request.user, entries=entries, comments=sent.get("comments")
+            )
+        return self._present(return_)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return_ = self.get_object()
+        serializer = ReturnStepInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # A required indicator with no value is named as the values PATCH names it: values.<code>.
+        with return_refusals("values."):
+            returns_services.return_submit(
+                return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
+            )
+        return self._present(return_)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return_ = self.get_object()
+        serializer = ReturnStepInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with return_refusals():
+            returns_services.return_approve(
+                return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
+            )
+        return self._present(return_)
+
+    @action(detail=True, methods=["post"], url_path="return-for-changes", url_name="return-for-changes")
+    def return_for_changes(self, request: Request, pk: str | None = None) -> Response:
+        return_ = self.get_object()
+        serializer = ReturnForChangesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with return_refusals():
+            returns_services.return_send_back(
+                return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
+            )
+        return self._present(return_)
+
+
+def _entry(sent: dict[str, Any], row: ReturnValue | None) -> Entry:
+    """The entry for the service: what was sent, and the row's current value, reason and note for
+    what was not, so that a PATCH changes only what it names."""
+    return Entry(
+        value=sent["value"] if "value" in sent else getattr(row, "value", None),
+        reason=sent["reason"] if "reason" in sent else getattr(row, "reason", ""),
+        note=sent["note"] if "note" in sent else getattr(row, "note", ""),
+    )

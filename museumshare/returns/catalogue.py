@@ -24,3 +24,13 @@ def catalogue() -> list[dict[str, object]]:
         }
         for n, row in enumerate(rows)
     ]
+
+
+def ensure_catalogue() -> int:
+    """Load the catalogue when the table is empty (the migration loads it; a test database flushed
+    between tests loses it). Returns how many indicators were loaded."""
+    from museumshare.returns.models import Indicator
+
+    if Indicator.objects.exists():
+        return 0
+    return len(Indicator.objects.bulk_create(Indicator(**fields) for fields in catalogue()))

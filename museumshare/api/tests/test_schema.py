@@ -29,6 +29,7 @@ from museumshare.activities.models import Activity, Network, NetworkMembership, 
 from museumshare.api.tests.conftest import Programmes
 from museumshare.loans.models import Loan
 from museumshare.organisations.models import Organisation
+from museumshare.returns import services as returns_services
 from museumshare.wsgi import application
 
 CHECKS = [
@@ -69,6 +70,7 @@ def records(
     portrait_gallery: Organisation,
     laing: Organisation,
     programmes: Programmes,
+    analyst: User,
 ) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
     activities = [exhibition(visibility).pk for visibility in Visibility]
@@ -77,6 +79,9 @@ def records(
     network = Network.objects.create(name="Portrait network", coordinator=portrait_gallery)
     for organisation, year in [(portrait_gallery, 2020), (laing, 2020), (laing, 2021)]:
         NetworkMembership.objects.create(network=network, organisation=organisation, year=year)
+    # One open year asking one museum: its return is a draft the administrator may fill in and submit.
+    reporting_year = returns_services.year_create(actor=analyst, year=2024, organisations=[portrait_gallery])
+    returns_services.year_open(year=reporting_year, actor=analyst)
     return {
         "activities": activities,
         "organisations": [portrait_gallery.pk, laing.pk],
@@ -85,6 +90,7 @@ def records(
         "opportunities": [opportunity.pk for opportunity in programmes.opportunities()],
         "events": [programmes.seminar.pk, programmes.laing_talk.pk],
         "resources": [programmes.guide.pk, programmes.film.pk],
+        "returns": list(reporting_year.returns.values_list("pk", flat=True)),
     }
 
 
