@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "museumshare.loans",
     "museumshare.programmes",
     "museumshare.returns",
+    "museumshare.reports",
     "museumshare.api",
     # Last: the project itself, for the home page, base templates, static files and setup_demo.
     "museumshare.apps.SiteConfig",

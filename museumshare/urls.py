@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("museumshare.loans.urls")),
     path("", include("museumshare.programmes.urls")),
     path("", include("museumshare.returns.urls")),
+    path("", include("museumshare.reports.urls")),
     path("api/v1/", include("museumshare.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""PLACEHOLDER: the report's breakdowns from the register (being written)."""
+
+from typing import Any
+
+
+def breakdowns(year: int) -> dict[str, Any]:
+    return {}
