@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from museumshare.core import exports, years
@@ -46,7 +45,8 @@ from museumshare.returns.models import (
 )
 
 PROGRESS_HEADER = ["organisation", "status", "submitted", "submitted_by", "approved", "approved_by", "web_address"]
-STEPS = ("open", "close", "publish")
+# Publishing is the report's step (reports:publish): it publishes the year and freezes its report together.
+STEPS = ("open", "close")
 
 
 # Fetching what the user may see
@@ -579,7 +579,7 @@ def _steps(year: ReportingYear) -> list[dict[str, str]]:
     labels = {
         YearStatus.NOT_OPEN: [("open", "Open for returns")],
         YearStatus.OPEN: [("close", "Close the year")],
-        YearStatus.CLOSED: [("publish", "Publish the year"), ("open", "Open again")],
+        YearStatus.CLOSED: [("open", "Open again")],
         YearStatus.PUBLISHED: [],
     }
     return [{"step": step, "label": label} for step, label in labels[YearStatus(year.status)]]
@@ -597,7 +597,6 @@ def _what_happens(year: ReportingYear, step: str) -> dict[str, Any]:
     approved, locked = counter[ReturnStatus.APPROVED], counter[ReturnStatus.LOCKED]
     not_submitted = sum(counter[s] for s in EDITABLE)
     unfinished = not_submitted + counter[ReturnStatus.SUBMITTED]
-    others = sum(counter.values()) - locked
     deadline = f" The deadline is {year.deadline:%-d %B %Y}." if year.deadline else " It has no deadline yet."
     if step == "open" and year.status == YearStatus.CLOSED:
         return {
@@ -620,27 +619,14 @@ def _what_happens(year: ReportingYear, step: str) -> dict[str, Any]:
                 "The partnership leads of returns not yet submitted get reminders before the deadline.",
             ],
         }
-    if step == "close":
-        return {
-            "title": f"Close {year.label}",
-            "button": "Close the year",
-            "points": [
-                f"Closing locks {_returns(approved, 'approved')}: their figures become final.",
-                f"Organisations can no longer change {_returns(unfinished, 'unapproved')}. You can still approve "
-                "those submitted; they lock when you do.",
-                "You can open the year again if you need to.",
-            ],
-        }
     return {
-        "title": f"Publish {year.label}",
-        "button": "Publish the year",
+        "title": f"Close {year.label}",
+        "button": "Close the year",
         "points": [
-            f"Publishing lets anyone see {_returns(locked, 'locked')}, and the reports count them.",
-            capfirst(
-                f"{_returns(others, 'other')} {'stays' if others == 1 else 'stay'} private to their "
-                "organisations and the analysts."
-            ),
-            "Publishing cannot be undone.",
+            f"Closing locks {_returns(approved, 'approved')}: their figures become final.",
+            f"Organisations can no longer change {_returns(unfinished, 'unapproved')}. You can still approve "
+            "those submitted; they lock when you do.",
+            "You can open the year again if you need to.",
         ],
     }
 
@@ -667,15 +653,12 @@ def year_step(request: HttpRequest, year: str, step: str) -> HttpResponse:
                 f"{reporting_year.label} is open for returns: {started:,} return{'s' if started != 1 else ''} "
                 "started, prefilled from the register. The organisations’ editors can complete and submit them now."
             )
-        elif step == "close":
+        else:
             locked = services.year_close(year=reporting_year, actor=request.user)
             message = (
                 f"{reporting_year.label} is closed: {locked:,} approved return{'s' if locked != 1 else ''} locked. "
-                "Publish the year when its figures are ready to be seen."
+                "Publish its report when its figures are ready to be seen."
             )
-        else:
-            services.year_publish(year=reporting_year, actor=request.user)
-            message = f"{reporting_year.label} is published: anyone can now see its approved returns."
     except services.Refused as refused:
         for problem in refused.messages:
             messages.error(request, problem)
@@ -685,4 +668,4 @@ def year_step(request: HttpRequest, year: str, step: str) -> HttpResponse:
 
 
 def _done(step: str) -> str:
-    return {"open": "opened", "close": "closed", "publish": "published"}[step]
+    return {"open": "opened", "close": "closed"}[step]

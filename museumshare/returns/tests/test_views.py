@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from museumshare.accounts.models import User
 from museumshare.organisations.models import Organisation
+from museumshare.reports.services import report_publish
 from museumshare.returns import services
 from museumshare.returns.models import ReportingYear, Return, ReturnStatus, ReturnValue, Source, YearStatus
 from museumshare.returns.services import Entry
@@ -353,7 +354,7 @@ def test_the_progress_list_downloads_as_csv(analyst: User, year: ReportingYear, 
     assert any(line.startswith("National Portrait Gallery,Submitted,") for line in lines)
 
 
-def test_a_year_runs_from_adding_to_publishing_through_its_pages(
+def test_a_year_runs_from_adding_to_closing_through_its_pages_and_publishes_with_its_report(
     analyst: User, alice: User, portrait_gallery: Organisation, laing: Organisation
 ) -> None:
     client = client_for(analyst)
@@ -383,10 +384,11 @@ def test_a_year_runs_from_adding_to_publishing_through_its_pages(
     client.post(reverse("returns:year_step", args=[year.slug, "close"]))
     assert client_for(None).get(return_.get_absolute_url()).status_code == 404
 
-    assert "Publishing lets anyone see" in client.get(reverse("returns:year_step", args=[year.slug, "publish"])).text
-    published = client.post(reverse("returns:year_step", args=[year.slug, "publish"]), follow=True)
+    # A closed year is published with its report, which freezes its figures (the reports app's step).
+    assert reverse("reports:publish", args=[year.slug]) in client.get(year.get_absolute_url()).text
+    assert client.get(reverse("returns:year_step", args=[year.slug, "publish"])).status_code == 404
+    report_publish(year=year, actor=analyst)
 
-    assert "is published: anyone can now see its approved returns" in published.text
     year.refresh_from_db()
     assert year.status == YearStatus.PUBLISHED
     public = client_for(None).get(return_.get_absolute_url())
@@ -396,8 +398,8 @@ def test_a_year_runs_from_adding_to_publishing_through_its_pages(
     assert str(alice) not in public.text
     assert "Complete the return" not in public.text
     assert client_for(None).get(url("spreadsheet", return_)).status_code == 200
-    again = client.post(reverse("returns:year_step", args=[year.slug, "publish"]), follow=True)
-    assert "cannot be published now" in again.text
+    again = client.post(reverse("returns:year_step", args=[year.slug, "close"]), follow=True)
+    assert "cannot be closed now" in again.text
     assert client.get(reverse("returns:year_step", args=[year.slug, "dance"])).status_code == 404
 
 
