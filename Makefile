@@ -45,12 +45,12 @@ typecheck: install-test
 	$(BIN)/mypy
 
 pytest-sqlite: install-test chromium
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -n auto
 
 pytest-postgres: install-test chromium
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
 		echo "Running the suite on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n auto; \
 	else \
 		echo "SKIPPED the PostgreSQL pass: no server answers at $(PG_URL). Set DATABASE_URL to run it."; \
 	fi

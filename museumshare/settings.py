@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "museumshare.programmes",
     "museumshare.returns",
     "museumshare.reports",
+    "museumshare.atlas",
     "museumshare.api",
     # Last: the project itself, for the home page, base templates, static files and setup_demo.
     "museumshare.apps.SiteConfig",
@@ -154,6 +155,12 @@ STORAGES = {
         )
     },
 }
+
+# The map (atlas): boundaries come from the app itself, so it needs no tile server. A deployment
+# online may put a background of streets and places under them; the provider's terms decide the
+# attribution, which the map shows beside ONS's and Mapping Museums'.
+MAP_TILE_URL = envstr("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")

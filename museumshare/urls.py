@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("museumshare.programmes.urls")),
     path("", include("museumshare.returns.urls")),
     path("", include("museumshare.reports.urls")),
+    path("", include("museumshare.atlas.urls")),
     path("api/v1/", include("museumshare.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,14 +13,17 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from museumshare.activities.forms import ActivityForm, PartnerRowForm, PlaceRowForm
 from museumshare.activities.models import Activity, Network, Partner, PartnerRole, Place
+from museumshare.activities.models import Kind as ActivityKind
 from museumshare.activities.services import PartnerSpec, PlaceSpec
 from museumshare.api.permissions import require_may_host
+from museumshare.atlas.aggregate import LEVELS, MEASURES, Filters
 from museumshare.core import years
 from museumshare.loans import procedure
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, LoanEvent, LoanObject
@@ -38,6 +41,7 @@ from museumshare.programmes.models import (
     ProgrammeMember,
     Resource,
 )
+from museumshare.reports.models import ReportVersion
 from museumshare.returns.models import (
     Indicator,
     ReportingYear,
@@ -1240,3 +1244,229 @@ class ReturnForChangesInputSerializer(serializers.Serializer[Any]):
             "blank": "Say what the organisation should change.",
         },
     )
+
+
+# The Museum Partnership Report. Its JSON is reports.compute's plain data, served as it is; these
+# serializers describe it for the schema (docs/report.md has every key).
+
+
+class ReportFigureSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="The indicator's code.")
+    name = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True, help_text="Such as loans, objects, people; £ for money.")
+    section = serializers.CharField(help_text="The section of the report: collections, skills, research, ...")
+    definition = serializers.CharField(allow_blank=True)
+    value = serializers.FloatField(
+        allow_null=True, help_text="The total of the year's approved returns; null when none reported it."
+    )
+    returns = serializers.IntegerField(help_text="How many returns reported it.")
+    compared_with = serializers.CharField(
+        allow_null=True, help_text="The most recent earlier year that reported it, like 2019/20; null if none."
+    )
+    previous_value = serializers.FloatField(allow_null=True, help_text="Its total in that year.")
+    change = serializers.FloatField(allow_null=True, help_text="value - previous_value.")
+    change_percent = serializers.FloatField(
+        allow_null=True, help_text="The change in per cent of previous_value, to one decimal place."
+    )
+    sentence = serializers.CharField(help_text="What happened, in the report's words.")
+
+
+class ReportTrendPointSerializer(serializers.Serializer[Any]):
+    year = serializers.CharField(help_text="Like 2019/20.")
+    value = serializers.FloatField()
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    year = serializers.CharField(help_text="Like 2020/21.")
+    status = serializers.CharField(
+        help_text="published: a published version, frozen; draft: the figures computed now, which may change."
+    )
+    version = serializers.IntegerField(allow_null=True, help_text="The published version; null for a draft.")
+    published_at = serializers.DateTimeField(allow_null=True, help_text="When it was published; null for a draft.")
+    note = serializers.CharField(allow_blank=True, help_text="What a correction changed; empty for the first.")
+    indicators = ReportFigureSerializer(many=True, help_text="Every indicator of the year, in the return's order.")
+    headlines = serializers.ListField(
+        child=serializers.CharField(), help_text="The sentences of the largest movements, largest first."
+    )
+    trends = serializers.DictField(
+        child=ReportTrendPointSerializer(many=True),
+        help_text="Each indicator's totals by year, up to this one, keyed by its code.",
+    )
+    breakdowns = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="Tables of the register's figures, keyed by name: each a list of rows with a label, a code "
+        "(or null) and counts.",
+    )
+    licence = serializers.CharField()
+    attribution = serializers.CharField()
+
+
+class ReportQuerySerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=32767,
+        required=False,
+        help_text="An earlier published version, by its number; the latest if not given.",
+    )
+
+
+class ReportVersionRefSerializer(serializers.ModelSerializer[ReportVersion]):
+    url = serializers.SerializerMethodField(help_text="This version's JSON.")
+    web_url = serializers.SerializerMethodField(help_text="This version's page on the website.")
+
+    class Meta:
+        model = ReportVersion
+        fields = ["version", "published_at", "note", "url", "web_url"]
+        extra_kwargs = always_present(fields)
+
+    def get_url(self, version: ReportVersion) -> str:
+        request: Request = self.context["request"]
+        path = reverse("api:report-detail", args=[version.year.slug])
+        return request.build_absolute_uri(f"{path}?version={version.version}")
+
+    def get_web_url(self, version: ReportVersion) -> str:
+        request: Request = self.context["request"]
+        return request.build_absolute_uri(version.get_absolute_url())
+
+
+class ReportLinksSerializer(serializers.Serializer[Any]):
+    """The latest version's page and files on the website."""
+
+    page = serializers.URLField()
+    pdf = serializers.URLField()
+    xlsx = serializers.URLField()
+    csv = serializers.URLField()
+    json = serializers.URLField()
+
+
+class ReportYearSerializer(ReportingYearRefSerializer):
+    """A year whose report is published, with its versions, latest first."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:report-detail", lookup_field="slug", lookup_url_kwarg="year"
+    )
+    version = serializers.SerializerMethodField(help_text="The latest version.")
+    published_at = serializers.SerializerMethodField(help_text="When the latest version was published.")
+    versions = ReportVersionRefSerializer(many=True, source="published_versions")
+    links = serializers.SerializerMethodField()
+
+    class Meta(ReportingYearRefSerializer.Meta):
+        fields = [*ReportingYearRefSerializer.Meta.fields, "version", "published_at", "versions", "links"]
+        extra_kwargs = always_present(fields)
+
+    def latest(self, year: ReportingYear) -> ReportVersion:
+        versions: list[ReportVersion] = year.published_versions  # type: ignore[attr-defined]
+        return versions[0]
+
+    def get_version(self, year: ReportingYear) -> int:
+        return self.latest(year).version
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_published_at(self, year: ReportingYear) -> Any:
+        return serializers.DateTimeField().to_representation(self.latest(year).published_at)
+
+    @extend_schema_field(ReportLinksSerializer)
+    def get_links(self, year: ReportingYear) -> dict[str, str]:
+        request: Request = self.context["request"]
+        links = {"page": reverse("reports:detail", args=[year.slug])} | {
+            fmt: reverse("reports:download", args=[year.slug, fmt]) for fmt in ("pdf", "xlsx", "csv", "json")
+        }
+        return {name: request.build_absolute_uri(path) for name, path in links.items()}
+
+
+# The map of partnership activity: the figures of atlas.aggregate by area, with the map page's filters.
+
+ATLAS_SCOPES = [
+    ("all", "In the UK and abroad"),
+    ("uk", "UK areas only"),
+    ("international", "Countries outside the UK only"),
+]
+
+
+def reporting_year(value: str) -> None:
+    try:
+        years.parse(value)
+    except ValueError as problem:
+        raise serializers.ValidationError(f"{problem} Write it like 2020-21.") from None
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-21"})
+class ReportingYearField(serializers.CharField):
+    """A reporting year as a web address writes it, 2020-21 (2020/21 is read too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, max_length=9, validators=[reporting_year], **kwargs)
+
+
+class AtlasQuerySerializer(serializers.Serializer[Any]):
+    """What to count, for which areas, with the map page's filters; every parameter optional."""
+
+    level = serializers.ChoiceField(
+        choices=list(LEVELS), default="district", help_text="nation, region, upper_tier or district."
+    )
+    measure = serializers.ChoiceField(choices=list(MEASURES.items()), default="activities")
+    year = ReportingYearField(help_text="One reporting year, such as 2020-21; or give year_from and year_to.")
+    year_from = ReportingYearField(help_text="The first reporting year of a range; none: from the start.")
+    year_to = ReportingYearField(help_text="The last reporting year of a range; none: to date.")
+    kind = serializers.ChoiceField(
+        choices=ActivityKind.choices, required=False, help_text="Activities of this kind only; loans are not narrowed."
+    )
+    organisation = serializers.CharField(
+        max_length=220,
+        required=False,
+        help_text="An organisation's id or slug: the activities it takes part in and its loans out, with its sites'.",
+    )
+    scope = serializers.ChoiceField(choices=ATLAS_SCOPES, default="all")
+
+    def validate_organisation(self, value: str) -> Organisation:
+        by_id = value.isascii() and value.isdigit()
+        if by_id and int(value) > MAX_ID:
+            raise serializers.ValidationError("No organisation has this id.")
+        organisation = Organisation.objects.filter(**{"pk" if by_id else "slug": value}).first()
+        if organisation is None:
+            raise serializers.ValidationError(f"No organisation has the {'id' if by_id else 'slug'} {value}.")
+        return organisation
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("year") and (attrs.get("year_from") or attrs.get("year_to")):
+            raise serializers.ValidationError({"year": ["Give year, or year_from and year_to, not both."]})
+        first, last = attrs.get("year_from"), attrs.get("year_to")
+        if first and last and years.parse(last) < years.parse(first):
+            raise serializers.ValidationError({"year_to": [f"Give a year from {first} on."]})
+        return attrs
+
+    def filters(self) -> Filters:
+        data = self.validated_data
+        first, last = data.get("year_from") or data.get("year"), data.get("year_to") or data.get("year")
+        return Filters(
+            year_from=years.parse(first) if first else None,
+            year_to=years.parse(last) if last else None,
+            kind=data.get("kind", ""),
+            organisation=data.get("organisation"),
+            scope=data["scope"],
+        )
+
+
+class AtlasAreaSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(
+        help_text="A UK area's ONS code (E08000021; a nation's, E92000001), or a country's ISO 3166 code (FR)."
+    )
+    name = serializers.CharField()
+    value = serializers.IntegerField(help_text="The figure asked for: never 0, as areas without any are left out.")
+
+
+class AtlasFeaturePropertiesSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="The area's ONS code.")
+    name = serializers.CharField()
+    value = serializers.IntegerField(help_text="The figure asked for; 0 where there is none.")
+
+
+class AtlasFeatureSerializer(serializers.Serializer[Any]):
+    type = serializers.CharField(help_text="Feature")
+    properties = AtlasFeaturePropertiesSerializer()
+    geometry = serializers.DictField(help_text="A GeoJSON Polygon or MultiPolygon, longitude first.")
+
+
+class AtlasFeatureCollectionSerializer(serializers.Serializer[Any]):
+    type = serializers.CharField(help_text="FeatureCollection")
+    features = AtlasFeatureSerializer(many=True, help_text="Every area of the level, in the UK only.")

@@ -18,11 +18,14 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
 router.register("returns", views.ReturnViewSet, basename="return")
+router.register("reports", views.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("atlas/areas/", views.AtlasAreasView.as_view(), name="atlas-areas"),
+    re_path(r"^atlas/areas\.(?P<format>json|geojson)$", views.AtlasAreasView.as_view(), name="atlas-areas-as"),
     path("", include(router.urls)),
     # Last: any other address ending in a slash. Without one, Django adds the slash and comes here.
     re_path(r"^(?P<path>.*/)$", views.not_found),

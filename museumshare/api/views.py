@@ -24,9 +24,11 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, as_serializer_error
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from museumshare.activities import services as activity_services
@@ -55,6 +57,9 @@ from museumshare.api.serializers import (
     ActivitySerializer,
     ApplicationInputSerializer,
     ApplicationSerializer,
+    AtlasAreaSerializer,
+    AtlasFeatureCollectionSerializer,
+    AtlasQuerySerializer,
     ErrorSerializer,
     EventSerializer,
     IndicatorSerializer,
@@ -69,6 +74,9 @@ from museumshare.api.serializers import (
     OrganisationSerializer,
     ProgrammeSerializer,
     ReportingYearSerializer,
+    ReportQuerySerializer,
+    ReportSerializer,
+    ReportYearSerializer,
     ResourceSerializer,
     ReturnForChangesInputSerializer,
     ReturnSerializer,
@@ -76,7 +84,8 @@ from museumshare.api.serializers import (
     ReturnValuesInputSerializer,
     ValidationErrorSerializer,
 )
-from museumshare.core import years
+from museumshare.atlas import aggregate as atlas
+from museumshare.core import geography, years
 from museumshare.core.permissions import is_administrator
 from museumshare.loans import services as loan_services
 from museumshare.loans.models import Loan, LoanObject
@@ -97,6 +106,8 @@ from museumshare.programmes.models import (
     Registration,
     Resource,
 )
+from museumshare.reports import files as reports_files
+from museumshare.reports.models import ReportVersion
 from museumshare.returns import rules as returns_rules
 from museumshare.returns import services as returns_services
 from museumshare.returns.models import Indicator, ReportingYear, Return, ReturnStatus, ReturnValue
@@ -832,3 +843,123 @@ def _entry(sent: dict[str, Any], row: ReturnValue | None) -> Entry:
         reason=sent["reason"] if "reason" in sent else getattr(row, "reason", ""),
         note=sent["note"] if "note" in sent else getattr(row, "note", ""),
     )
+
+
+# The Museum Partnership Report: anyone reads a published version, frozen as it was published; the
+# analysts also read the draft of a year not yet published, computed now. Nobody else learns of a
+# report before its publication.
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Years whose Museum Partnership Report is published, latest first, with their versions",
+        responses={200: ReportYearSerializer(many=True), **errors(401, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="A year's report as JSON: its latest published version, an earlier one, or for analysts the "
+        "draft of a year not yet published",
+        parameters=[YEAR_PARAMETER, ReportQuerySerializer],
+        responses={200: ReportSerializer, **errors(400, 401, 404)},
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ReportingYear]):
+    serializer_class = ReportYearSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "year"
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[ReportingYear]:
+        # Only what a list shows: the frozen data and files stay in the database.
+        versions = ReportVersion.objects.only("pk", "year", "version", "published_at", "note").order_by("-version")
+        return (
+            ReportingYear.objects.filter(Exists(ReportVersion.objects.filter(year=OuterRef("pk"))))
+            .prefetch_related(Prefetch("report_versions", versions, to_attr="published_versions"))
+            .order_by("-year")
+        )
+
+    def retrieve(self, request: Request, year: str) -> Response:
+        try:
+            reporting_year = get_object_or_404(ReportingYear, year=years.parse(year))
+        except ValueError:
+            raise Http404("No such reporting year.") from None
+        query = ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        number = query.validated_data.get("version")
+        versions = ReportVersion.objects.filter(year=reporting_year).only("data").order_by("-version")
+        version = (versions.filter(version=number) if number else versions).first()
+        if version is not None:
+            return Response(reports_files.ordered(version.data))
+        published = ReportVersion.objects.filter(year=reporting_year).exists()
+        if number is None and not published and request.user.has_perm("returns.manage_years"):
+            return Response(reports_files.draft(reporting_year.year))
+        raise Http404("No such report, or not published yet.")
+
+
+# The map of partnership activity: its figures by area, counted by atlas.aggregate with the same
+# permissions as the map page, as a list or as GeoJSON on the ONS boundaries.
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class AtlasAreasView(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer]
+
+    @extend_schema(
+        summary="A figure of partnership activity for every UK area of a level, and every country abroad",
+        parameters=[
+            AtlasQuerySerializer,
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "geojson"],
+                description="geojson: the areas of the level as a GeoJSON FeatureCollection, each with its value.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): AtlasAreaSerializer(many=True),
+            (200, "application/geo+json"): AtlasFeatureCollectionSerializer,
+            **errors(400, 401, 404),
+        },
+    )
+    def get(self, request: Request, format: str | None = None) -> Response:
+        # An empty parameter is one not given, as in the other lists' filters.
+        query = AtlasQuerySerializer(data={name: value for name, value in request.query_params.items() if value})
+        query.is_valid(raise_exception=True)
+        level, measure, filters = query.validated_data["level"], query.validated_data["measure"], query.filters()
+        found = atlas.areas(user=request.user, level=level, measure=measure, filters=filters)
+        if request.accepted_renderer.format == GeoJSONRenderer.format:
+            return Response(areas_geojson(level, found))
+        abroad = atlas.countries(user=request.user, measure=measure, filters=filters)
+        return Response(AtlasAreaSerializer([*found, *abroad], many=True).data)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise exceptions.ValidationError({"format": ["Choose json or geojson."]}) from None
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON, as everywhere in the API, whatever format was asked for.
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+def areas_geojson(level: str, found: list[atlas.Area]) -> dict[str, Any]:
+    """Every area of `level` with its value (0 where there is none), on the boundaries the map draws."""
+    values = {area.code: area.value for area in found}
+    features = geography.boundaries(level)["features"]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": feature["properties"] | {"value": values.get(feature["properties"]["code"], 0)},
+                "geometry": feature["geometry"],
+            }
+            for feature in features
+        ],
+    }

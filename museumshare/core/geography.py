@@ -3,6 +3,7 @@
 Point-in-polygon with shapely over the ONS super-generalised district boundaries shipped in
 `core/data`. The generalised coastline leaves some seaside museums just outside every
 district, so a point within `COASTAL_TOLERANCE_KM` of one is placed in the nearest.
+`boundaries(level)` gives the areas of each level, simplified, for maps.
 """
 
 import csv
@@ -14,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -23,6 +25,8 @@ from shapely.strtree import STRtree
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DISTRICTS_FILE = DATA_DIR / "uk_local_authority_districts_2025.geojson"
 NATIONS_FILE = DATA_DIR / "uk_countries_2025.geojson"
+REGIONS_FILE = DATA_DIR / "uk_regions_and_nations_2025.geojson"
+UPPER_TIER_FILE = DATA_DIR / "uk_upper_tier_local_authorities_2025.geojson"
 LOOKUP_FILE = DATA_DIR / "uk_local_authority_districts_2025_lookup.csv"
 COASTAL_TOLERANCE_KM = 5.0
 EARTH_RADIUS_KM = 6371.0088
@@ -71,7 +75,7 @@ def districts_by_code() -> dict[str, District]:
 
 
 @cache
-def boundaries() -> Boundaries:
+def district_index() -> Boundaries:
     lookup = districts_by_code()
     features = json.loads(DISTRICTS_FILE.read_text(encoding="utf-8"))["features"]
     districts = tuple(lookup[f["properties"]["areacd"]] for f in features)
@@ -116,7 +120,7 @@ def locate_many(points: Sequence[tuple[float, float]]) -> list[District | None]:
     """The district of each (latitude, longitude), or None outside every district."""
     if not points:
         return []
-    bounds = boundaries()
+    bounds = district_index()
     geoms = shapely.points([(lon, lat) for lat, lon in points])
     found: list[District | None] = [None] * len(points)
     point_index, polygon_index = bounds.tree.query(geoms, predicate="intersects")
@@ -176,7 +180,7 @@ def _backdrop(geometry: BaseGeometry) -> BaseGeometry:
 
 
 def district_feature(code: str) -> dict[str, Any] | None:
-    bounds = boundaries()
+    bounds = district_index()
     for district, polygon in zip(bounds.districts, bounds.polygons, strict=True):
         if district.code == code:
             return {
@@ -185,3 +189,64 @@ def district_feature(code: str) -> dict[str, Any] | None:
                 "geometry": mapping(polygon.simplify(0.001)),
             }
     return None
+
+
+# The levels a map of the UK shows, each an ONS layer of 2025 whose areas are named by GSS code.
+# Regions are the nine English regions with Scotland, Wales and Northern Ireland as units of their
+# own, under their nation codes, as `District.region_code` has them.
+LEVEL_FILES = {
+    "nation": NATIONS_FILE,
+    "region": REGIONS_FILE,
+    "upper_tier": UPPER_TIER_FILE,
+    "district": DISTRICTS_FILE,
+}
+# Degrees: about 500 m for the large areas, 200 m where a London borough must still show its shape.
+LEVEL_TOLERANCE = {"nation": 0.005, "region": 0.005, "upper_tier": 0.002, "district": 0.002}
+# About 10 m: finer than the source, which is generalised to about 15 m.
+BOUNDARY_DECIMALS = 4
+
+
+@cache
+def boundaries(level: str) -> dict[str, Any]:
+    """The areas of `level` as a GeoJSON FeatureCollection with properties `code` and `name`.
+
+    Simplified as a coverage, so that neighbours still meet with no gaps or overlaps, and small
+    enough to send to a browser (the districts are about 300 kB gzipped). Built once; callers
+    must not change what they are given. KeyError for a level not in `LEVEL_FILES`.
+    """
+    features = json.loads(LEVEL_FILES[level].read_text(encoding="utf-8"))["features"]
+    areas = [_polygonal(shape(f["geometry"])) for f in features]
+    simplified = shapely.coverage_simplify(areas, LEVEL_TOLERANCE[level])
+    # Snapped to the grid, dropping what collapses, then rounded so that JSON writes 54.9737, not 54.97370000000001.
+    snapped = shapely.set_precision(simplified, 10**-BOUNDARY_DECIMALS)
+    rounded = shapely.transform(snapped, lambda xy: np.round(xy, BOUNDARY_DECIMALS))
+    # RFC 7946 order (outer rings anticlockwise), which the shipped files have and repairs may undo.
+    rounded = shapely.orient_polygons(rounded, exterior_cw=False)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": f["properties"]["areacd"], "name": f["properties"]["areanm"]},
+                "geometry": mapping(geometry),
+            }
+            for f, geometry in zip(features, rounded.tolist(), strict=True)
+        ],
+    }
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygons of a valid version of `geometry`: repairing a self-intersection can leave lines."""
+    parts = [p for p in shapely.get_parts(shapely.get_parts(shapely.make_valid(geometry))) if p.geom_type == "Polygon"]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def area_names(level: str) -> dict[str, str]:
+    """Name by GSS code of every area of `level`, from the district lookup (no geometry)."""
+    fields = {
+        "nation": ("nation_code", "nation"),
+        "region": ("region_code", "region_name"),
+        "upper_tier": ("upper_tier_code", "upper_tier_name"),
+        "district": ("code", "name"),
+    }[level]
+    return {getattr(d, fields[0]): getattr(d, fields[1]) for d in districts_by_code().values()}

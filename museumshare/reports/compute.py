@@ -164,7 +164,7 @@ class Report:
         return moved[:HEADLINES]
 
     def as_json(self) -> dict[str, Any]:
-        """The report as the JSON format documents it (docs/report-json.md)."""
+        """The report as the JSON format documents it (docs/report.md)."""
         return {
             "year": self.label,
             "status": self.status,

@@ -29,6 +29,8 @@ from museumshare.activities.models import Activity, Network, NetworkMembership, 
 from museumshare.api.tests.conftest import Programmes
 from museumshare.loans.models import Loan
 from museumshare.organisations.models import Organisation
+from museumshare.reports import pdf
+from museumshare.reports.services import report_publish
 from museumshare.returns import services as returns_services
 from museumshare.wsgi import application
 
@@ -41,6 +43,8 @@ CHECKS = [
 ]
 # Random requests per operation; schemathesis adds its edge cases, about 1,500 calls in all.
 EXAMPLES = 30
+# The years `records` makes: a published report, and an open collection.
+YEARS = ["2023-24", "2024-25"]
 
 Exhibition = Callable[..., Activity]
 GeneratedCase = schemathesis.Case[Any]
@@ -71,6 +75,7 @@ def records(
     laing: Organisation,
     programmes: Programmes,
     analyst: User,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
     activities = [exhibition(visibility).pk for visibility in Visibility]
@@ -79,6 +84,12 @@ def records(
     network = Network.objects.create(name="Portrait network", coordinator=portrait_gallery)
     for organisation, year in [(portrait_gallery, 2020), (laing, 2020), (laing, 2021)]:
         NetworkMembership.objects.create(network=network, organisation=organisation, year=year)
+    # A year whose report is published; its PDF is not what this test is about.
+    monkeypatch.setattr(pdf, "render", lambda data: b"%PDF-1.7")
+    published = returns_services.year_create(actor=analyst, year=2023, organisations=[portrait_gallery])
+    returns_services.year_open(year=published, actor=analyst)
+    returns_services.year_close(year=published, actor=analyst)
+    report_publish(year=published, actor=analyst)
     # One open year asking one museum: its return is a draft the administrator may fill in and submit.
     reporting_year = returns_services.year_create(actor=analyst, year=2024, organisations=[portrait_gallery])
     returns_services.year_open(year=reporting_year, actor=analyst)
@@ -95,7 +106,8 @@ def records(
 
 
 def aim_at_records(case: GeneratedCase, records: dict[str, list[int]]) -> None:
-    """Send the even ids generated to a record that exists; the others mostly find nothing.
+    """Send the even ids generated to a record that exists, and the years that start with an even
+    digit to one of YEARS; the others mostly find nothing.
 
     The coverage phase sends all its bodies to the id "0": aimed, they reach the validation.
     """
@@ -103,6 +115,9 @@ def aim_at_records(case: GeneratedCase, records: dict[str, list[int]]) -> None:
     if generated.isdigit() and int(generated) % 2 == 0:
         ids = records[case.operation.path.split("/")[3]]
         case.path_parameters = {"id": ids[int(generated) // 2 % len(ids)]}
+    year = str((case.path_parameters or {}).get("year", ""))
+    if year[:1].isdigit() and int(year[0]) % 2 == 0:
+        case.path_parameters = {"year": YEARS[int(year[0]) // 2 % len(YEARS)]}
 
 
 @pytest.fixture(scope="module")
