@@ -12,7 +12,8 @@
   var measure = el.dataset.measure;
   var UK = L.latLngBounds([49.85, -8.2], [60.9, 1.8]);
 
-  var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, minZoom: 4, maxZoom: 12 });
+  // No fading: a popup is readable (and its contrast right) the moment it opens.
+  var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, minZoom: 4, maxZoom: 12, fadeAnimation: false });
   map.fitBounds(UK);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Boundaries: ONS, OGL v3");
