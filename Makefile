@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 # PostgreSQL for the second test pass: DATABASE_URL when set, else the local server.
 PG_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/museumshare)
 HOST ?= 127.0.0.1:8000
+# The benchmarks: national scale by default (BENCH_SCALE=small for a quick try), in databases of their own.
+BENCH_SCALE ?= national
+BENCH_SQLITE := $(CURDIR)/var/bench.sqlite3
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/museumshare_bench
 
-.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres install install-test chromium format clean
+.PHONY: run test bench lint typecheck pytest pytest-sqlite pytest-postgres install install-test chromium format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +60,19 @@ pytest-postgres: install-test chromium
 	fi
 
 test: lint typecheck pytest-sqlite pytest-postgres
+
+# Fills its own databases (never the one `make run` uses) and writes bench/results.json and the
+# results section of docs/performance.md.
+bench: install-test chromium
+	mkdir -p var && rm -f $(BENCH_SQLITE)
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare migrate --no-input -v 0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md
+	@if $(BIN)/python -m museumshare.bench.database "$(BENCH_PG)"; then \
+		DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare migrate --no-input -v 0 && \
+		DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md; \
+	else \
+		echo "SKIPPED the PostgreSQL benchmarks: no server answers at $(BENCH_PG). Set BENCH_PG to run them."; \
+	fi
 
 format: install-test
 	$(BIN)/ruff format .

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "museumshare.reports",
     "museumshare.atlas",
     "museumshare.api",
+    "museumshare.bench",
     # Last: the project itself, for the home page, base templates, static files and setup_demo.
     "museumshare.apps.SiteConfig",
 ]
@@ -241,4 +242,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint tells each step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

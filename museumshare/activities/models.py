@@ -306,13 +306,23 @@ class NetworkMembership(models.Model):
         return f"{self.organisation} in {self.network}, {years.label(self.year)}"
 
 
+def first_met(
+    organisations: Any, this_year: "models.QuerySet[Activity]", before: date
+) -> models.QuerySet[Organisation]:
+    """Partners in `this_year`'s activities that no work of `organisations` started before `before`
+    involved (cancelled work aside), never `organisations` themselves: their new partners.
+
+    Plain IN subqueries, not a NOT EXISTS per partner row: each runs once, however many rows."""
+    theirs = Partner.objects.filter(organisation__in=organisations).values("activity_id")
+    earlier = Activity.objects.filter(start_date__lt=before, pk__in=theirs).exclude(status=Status.CANCELLED)
+    return (
+        Organisation.objects.filter(pk__in=Partner.objects.filter(activity__in=this_year).values("organisation_id"))
+        .exclude(pk__in=Partner.objects.filter(activity__in=earlier).values("organisation_id"))
+        .exclude(pk__in=organisations)
+    )
+
+
 def new_partners(organisation: Organisation | int, year: int) -> models.QuerySet[Organisation]:
     """Organisations `organisation` worked with in `year` and never before (a derived fact)."""
-    this_year = Activity.objects.in_year(year).involving(organisation)
-    earlier = Activity.objects.filter(start_date__lt=years.start(year)).involving(organisation)
-    return (
-        Organisation.objects.filter(partnerships__activity__in=this_year)
-        .exclude(partnerships__activity__in=earlier)
-        .exclude(pk=getattr(organisation, "pk", organisation))
-        .distinct()
-    )
+    pk = getattr(organisation, "pk", organisation)
+    return first_met([pk], Activity.objects.in_year(year).involving(pk), years.start(year))

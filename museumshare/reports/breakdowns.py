@@ -22,7 +22,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django_countries import countries
 
-from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place
+from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place, first_met
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import geography, years
 from museumshare.loans.models import DISPLAY_PURPOSES, LONG_LOAN_MONTHS, Loan, LoanObject
@@ -408,14 +408,10 @@ def new_partners(museums: NationalMuseums, activities: QuerySet[Activity], year:
     """Organisations first worked with in the year: partners this year of a national museum and never
     before of any of them, by nation, then those outside the UK. Each is counted once however many
     national museums worked with it."""
-    partnered = Partner.objects.filter(organisation__in=museums.ids).values("activity_id")
-    earlier = Activity.objects.filter(start_date__lt=years.start(year), pk__in=partnered)
     found = (
-        Organisation.objects.filter(partnerships__activity__in=activities)
-        .exclude(partnerships__activity__in=earlier)
-        .exclude(pk__in=museums.ids)
+        first_met(museums.ids, activities, years.start(year))
         .values("nation")
-        .annotate(organisations=Count("pk", distinct=True))
+        .annotate(organisations=Count("pk"))
         .order_by()
     )
     by_nation = {row["nation"]: row for row in found}

@@ -15,7 +15,7 @@ from functools import cached_property
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Greatest
 
-from museumshare.activities.models import Activity, Kind, NetworkMembership, Partner, Place
+from museumshare.activities.models import Activity, Kind, NetworkMembership, Partner, Place, first_met
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import years
 from museumshare.loans.models import COMMITTED, DISPLAY_PURPOSES, LONG_LOAN_MONTHS, Loan, Purpose, Status
@@ -408,15 +408,7 @@ def shared_services(scope: Scope) -> int:
 
 
 def _new_partners(scope: Scope) -> QuerySet[Organisation]:
-    earlier = Activity.objects.filter(
-        start_date__lt=scope.start, pk__in=Partner.objects.filter(organisation__in=scope.ids).values("activity_id")
-    )
-    return (
-        Organisation.objects.filter(partnerships__activity__in=scope.involving)
-        .exclude(partnerships__activity__in=earlier)
-        .exclude(pk__in=scope.ids)
-        .distinct()
-    )
+    return first_met(scope.ids, scope.involving, scope.start)
 
 
 @rule("new_partners_uk")

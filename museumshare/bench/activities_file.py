@@ -1,21 +1,17 @@
-"""Write a CSV of synthetic activities between real organisations of the Mapping Museums register.
-
-    python bench/make_activities.py 10000 activities-10000.csv
+"""A CSV of synthetic activities between real organisations of the Mapping Museums register.
 
 Every organisation is a real row of the register that ships with museumshare, named by its id or
 its exact name; the activities, dates and figures are made up, the same ones for the same count.
-Import the register first (`museumshare import_organisations` with the shipped file), then time
-`museumshare import_activities` on the output.
+The benchmarks time `import_activities` on it (`make bench`).
 """
 
 import csv
 import random
-import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "museumshare/organisations/data"
+DATA = Path(__file__).resolve().parent.parent / "organisations/data"
 REGISTER = DATA / "mapping_museums_uk_2021-09-30.csv"
 NATIONAL_MUSEUMS = DATA / "national_museums.csv"
 COLUMNS = [
@@ -90,13 +86,9 @@ def rows(count: int, seed: int = 2020) -> list[dict[str, str]]:
     return result
 
 
-def main() -> None:
-    count, out = int(sys.argv[1]), Path(sys.argv[2])
-    with out.open("w", encoding="utf-8", newline="") as f:
+def write(path: Path, count: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows(count))
-
-
-if __name__ == "__main__":
-    main()
+    return path
