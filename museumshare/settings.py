@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "museumshare.activities",
     "museumshare.loans",
     "museumshare.programmes",
+    "museumshare.needs",
     "museumshare.returns",
     "museumshare.reports",
     "museumshare.atlas",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("museumshare.activities.urls")),
     path("", include("museumshare.loans.urls")),
     path("", include("museumshare.programmes.urls")),
+    path("", include("museumshare.needs.urls")),
     path("", include("museumshare.returns.urls")),
     path("", include("museumshare.reports.urls")),
     path("", include("museumshare.atlas.urls")),

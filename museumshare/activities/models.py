@@ -317,7 +317,7 @@ def first_met(
     earlier = Activity.objects.filter(start_date__lt=before, pk__in=theirs).exclude(status=Status.CANCELLED)
     return (
         Organisation.objects.filter(pk__in=Partner.objects.filter(activity__in=this_year).values("organisation_id"))
-        .exclude(pk__in=Partner.objects.filter(activity__in=earlier).values("organisation_id"))
+        .exclude(pk__in=Partner.objects.filter(activity__in=earlier).values("organisation_id").distinct())
         .exclude(pk__in=organisations)
     )
 

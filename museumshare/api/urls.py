@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from museumshare.api import views
+from museumshare.api import needs, views
 
 app_name = "api"
 
@@ -15,6 +15,8 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
 router.register("events", views.EventViewSet, basename="event")
 router.register("resources", views.ResourceViewSet, basename="resource")
+router.register("needs", needs.NeedViewSet, basename="need")
+router.register("offers", needs.OfferViewSet, basename="offer")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
 router.register("returns", views.ReturnViewSet, basename="return")

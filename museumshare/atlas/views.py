@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from museumshare.atlas import aggregate
 from museumshare.atlas.forms import COLD_SPOT_BASES, LEVEL_LABELS, LEVEL_NOUNS, MapFilterForm
 from museumshare.core import exports, geography, years
+from museumshare.needs import aggregate as needs_aggregate
 
 # Five classes from light to dark (ColorBrewer YlGnBu), legible on screen and in print; the
 # lightest still stands apart from the grey of the areas with none.
@@ -209,6 +210,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "more_cold_spots": cold_spots[COLD_SPOTS_SHOWN:],
         "cold_spot_count": len(cold_spots),
         "cold_meaning": cold_meaning,
+        # Unmet need, beside the cold spots: where museums have asked for help, at the map's level.
+        "open_needs": needs_aggregate.open_needs(user=request.user, level=data["level"])[:COLD_SPOTS_SHOWN],
+        "open_need_total": needs_aggregate.total_open(user=request.user),
         "countries": sorted(abroad, key=lambda country: (-country.value, country.name)),
         "query": query.urlencode(),
         "unsorted_query": unsorted.urlencode(),

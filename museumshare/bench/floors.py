@@ -406,7 +406,7 @@ def _partners(museums: list[Any], work: list[Any], first: date) -> dict[str, lis
         f"""
         WITH {MUSEUMS}, {WORK},
         before AS (
-            SELECT p.organisation_id FROM activities_partner p
+            SELECT DISTINCT p.organisation_id FROM activities_partner p
             JOIN activities_activity a ON a.id = p.activity_id
             WHERE a.start_date < %s AND a.status <> 'cancelled'
               AND a.id IN (

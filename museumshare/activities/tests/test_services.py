@@ -78,6 +78,17 @@ def test_a_partner_is_new_in_the_first_year_they_work_together(
     assert list(new_partners(laing, 2020)) == [portrait_gallery]
 
 
+def test_work_that_was_cancelled_does_not_make_a_partner_old(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    exhibition(
+        alice, portrait_gallery, laing, start_date=date(2019, 6, 1), end_date=date(2019, 9, 1), status="cancelled"
+    )
+    exhibition(alice, portrait_gallery, laing, title="Portraits again", external_ref="again")
+
+    assert list(new_partners(portrait_gallery, 2020)) == [laing]
+
+
 @pytest.mark.parametrize(
     ("visibility", "seen_by"),
     [

@@ -28,6 +28,7 @@ from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Network, NetworkMembership, Visibility
 from museumshare.api.tests.conftest import Programmes
 from museumshare.loans.models import Loan
+from museumshare.needs.tests.conftest import make_offer, post_need
 from museumshare.organisations.models import Organisation
 from museumshare.reports import pdf
 from museumshare.reports.services import report_publish
@@ -75,6 +76,8 @@ def records(
     laing: Organisation,
     programmes: Programmes,
     analyst: User,
+    alice: User,
+    bob: User,
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, list[int]]:
     """Ids of a few records of each kind, so that generated requests find some."""
@@ -102,6 +105,8 @@ def records(
         "events": [programmes.seminar.pk, programmes.laing_talk.pk],
         "resources": [programmes.guide.pk, programmes.film.pk],
         "returns": list(reporting_year.returns.values_list("pk", flat=True)),
+        "needs": [post_need(bob, laing).pk, post_need(bob, laing, visibility="private").pk],
+        "offers": [make_offer(alice, portrait_gallery).pk],
     }
 
 

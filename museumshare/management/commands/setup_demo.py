@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from museumshare.activities.demo import load_demo_activities
+from museumshare.needs.demo import load_demo_needs
 from museumshare.organisations.demo import CAST, describe_programmes, ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
 from museumshare.organisations.models import Organisation
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 f"Recorded the {programme.name} ({programme.members.count()} partners) with demo opportunities, "
                 "participants, events and resources."
             )
+        posted = load_demo_needs()
+        if posted:
+            self.stdout.write(f"Posted {posted} demo needs, and demo offers, on the needs and offers board.")
         year = load_demo_round()
         if year is not None:
             self.stdout.write(

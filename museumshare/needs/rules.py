@@ -1,0 +1,58 @@
+"""Who may do what with needs and offers.
+
+Anyone may see a public need or offer; a private one only its organisation's people, analysts and
+administrators (the same rule as `visible_to`). An organisation's editors post, change and
+withdraw its needs and offers, and mark its needs met. Editors at any organisation may start a
+conversation about a need they can see: the need's own editors with an organisation that could
+meet it, others with the organisation that posted it.
+"""
+
+from typing import Any
+
+import rules
+
+from museumshare.activities.models import sees_everything
+from museumshare.core.permissions import is_administrator
+from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.rules import is_editor, is_member
+
+
+def sees(user: Any, posted: Any) -> bool:
+    if posted is None:
+        return False
+    return bool(posted.is_public or sees_everything(user) or is_member(user, posted.organisation))
+
+
+def editable_organisations(user: Any) -> "Any":
+    """The organisations `user` may post needs and offers for (None: any, for administrators)."""
+    if is_administrator(user):
+        return None
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=(Role.EDITOR, Role.LEAD)).order_by(
+        "name"
+    )
+
+
+@rules.predicate
+def can_see(user: Any, posted: Any) -> bool:
+    return sees(user, posted)
+
+
+@rules.predicate
+def edits_for_poster(user: Any, posted: Any) -> bool:
+    return posted is not None and bool(is_editor(user, posted.organisation))
+
+
+@rules.predicate
+def edits_anywhere(user: Any) -> bool:
+    return bool(user.is_authenticated and user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).exists())
+
+
+rules.add_perm("needs.view_need", can_see)
+rules.add_perm("needs.add_need", edits_anywhere | is_administrator)
+rules.add_perm("needs.change_need", edits_for_poster | is_administrator)
+rules.add_perm("needs.converse_need", can_see & (edits_anywhere | is_administrator))
+rules.add_perm("needs.view_offer", can_see)
+rules.add_perm("needs.add_offer", edits_anywhere | is_administrator)
+rules.add_perm("needs.change_offer", edits_for_poster | is_administrator)

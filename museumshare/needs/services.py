@@ -1,0 +1,246 @@
+"""Writes to needs, offers and conversations. Each checks who may do it, records it in the audit
+log, and, for a need, adds a step to its history; a conversation's email goes once it is committed.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from museumshare.activities.models import Activity
+from museumshare.core import audit
+from museumshare.core.permissions import is_administrator
+from museumshare.loans.models import Loan
+from museumshare.needs.models import (
+    UNMET,
+    Conversation,
+    Need,
+    NeedEvent,
+    NeedStatus,
+    Offer,
+    OfferStatus,
+)
+from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.rules import is_editor
+
+
+class Refused(ValidationError):
+    """A step that is not allowed now; `messages` say why, in words for the person trying it."""
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require_editor(actor: Any, organisation: Organisation) -> None:
+    # Demo loaders and commands act as nobody (actor None); people must edit for the organisation.
+    if actor is None or is_administrator(actor) or is_editor(actor, organisation):
+        return
+    raise PermissionDenied(f"Only editors at {organisation} can do this.")
+
+
+def _event(need: Need, actor: Any, status: str, note: str = "") -> NeedEvent:
+    return NeedEvent.objects.create(need=need, status=status, actor=_user(actor), note=note)
+
+
+def _save_changes(obj: Need | Offer, actor: Any, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
+    before = audit.snapshot(obj, data.keys())
+    for name, value in data.items():
+        setattr(obj, name, value)
+    changes = audit.diff(before, audit.snapshot(obj, data.keys()))
+    if changes:
+        obj.full_clean()
+        obj.save()
+        audit.record(actor=actor, action=action, obj=obj, changes=changes)
+    return changes
+
+
+# Needs
+
+
+@transaction.atomic
+def need_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Need:
+    _require_editor(actor, data["organisation"])
+    need = Need(**data, is_demo=is_demo, created_by=_user(actor))
+    need.full_clean()
+    need.save()
+    audit.record(actor=actor, action="need.create", obj=need, changes=audit.diff({}, audit.snapshot(need, data)))
+    _event(need, actor, NeedStatus.OPEN, "Posted.")
+    return need
+
+
+@transaction.atomic
+def need_update(*, need: Need, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _require_editor(actor, need.organisation)
+    if "organisation" in data and data["organisation"].pk != need.organisation_id:
+        _require_editor(actor, data["organisation"])
+    return _save_changes(need, actor, "need.update", data)
+
+
+def _move(need: Need, actor: Any, to: str, note: str, **extra: Any) -> Need:
+    before = audit.snapshot(need, ["status", *extra])
+    need.status = to
+    for name, value in extra.items():
+        setattr(need, name, value)
+    need.save(update_fields=["status", *extra, "updated_at"])
+    audit.record(actor=actor, action=f"need.{to}", obj=need, changes=audit.diff(before, audit.snapshot(need, before)))
+    _event(need, actor, to, note)
+    return need
+
+
+@transaction.atomic
+def need_withdraw(*, need: Need, actor: Any, note: str = "") -> Need:
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _require_editor(actor, need.organisation)
+    if need.status not in UNMET:
+        raise Refused(f"This need is {need.get_status_display().lower()}, so it cannot be withdrawn.")
+    return _move(need, actor, NeedStatus.WITHDRAWN, note or "Withdrawn.")
+
+
+@transaction.atomic
+def need_mark_met(
+    *, need: Need, actor: Any, activity: Activity | None = None, loan: Loan | None = None, note: str = ""
+) -> Need:
+    """The need met, by the activity or loan it led to where there is one; only work `actor` can see
+    may be linked, so nobody learns of a private activity or another museum's loan this way."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _require_editor(actor, need.organisation)
+    if need.status not in UNMET:
+        raise Refused(f"This need is {need.get_status_display().lower()} already.")
+    if actor is not None:
+        if activity is not None and not Activity.objects.visible_to(actor).filter(pk=activity.pk).exists():
+            raise Refused({"activity": "Choose an activity you can see in the register."})
+        if loan is not None and not Loan.objects.visible_to(actor).filter(pk=loan.pk).exists():
+            raise Refused({"loan": "Choose a loan your organisation is part of."})
+    if activity is None and loan is not None:
+        activity = loan.activity
+    if not note:
+        linked = [str(x) for x in (loan, activity) if x is not None]
+        note = f"Met by {' and '.join(linked)}." if linked else "Met."
+    return _move(need, actor, NeedStatus.MET, note, met_activity=activity, met_loan=loan, met_at=timezone.now())
+
+
+# Conversations
+
+
+def recipients(organisation: Organisation) -> list[str]:
+    """Who hears about a conversation: the partnership contacts (Head of Partnerships) with an
+    email address; when there are none, the organisation's editors and partnership leads here."""
+    leads = organisation.contacts.filter(is_partnership_lead=True).exclude(email="")
+    emails = sorted({contact.email for contact in leads})
+    if emails:
+        return emails
+    editors = organisation.memberships.filter(role__in=(Role.EDITOR, Role.LEAD), user__is_active=True)
+    return sorted(set(editors.values_list("user__email", flat=True)))
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    need: Need,
+    actor: Any,
+    from_organisation: Organisation,
+    to_organisation: Organisation,
+    message: str,
+    link: str = "",
+) -> Conversation:
+    """Send `message` about `need` from one organisation to the other, record it on the need, and
+    move an open need to "in conversation". One side must be the organisation that posted the need.
+    `link` is the need's full web address, for the email (its path when not given)."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _require_editor(actor, from_organisation)
+    if need.organisation_id not in (from_organisation.pk, to_organisation.pk):
+        raise Refused({"organisation": "A conversation about a need is with the organisation that posted it."})
+    if from_organisation.pk == to_organisation.pk:
+        raise Refused({"organisation": "Choose another organisation to write to: this is your own."})
+    if need.status not in UNMET:
+        raise Refused(f"This need is {need.get_status_display().lower()}, so there is nothing to start.")
+    if not message.strip():
+        raise Refused({"message": "Write a message saying what you would like to talk about."})
+    to = recipients(to_organisation)
+    if not to:
+        raise Refused(
+            {
+                "organisation": f"{to_organisation} has no partnership contact or editor with an email address "
+                "here yet: contact them through their website."
+            }
+        )
+    conversation = Conversation.objects.create(
+        need=need,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        sender=_user(actor),
+        sent_to="\n".join(to),
+        message=message.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="need.conversation",
+        obj=need,
+        changes={"conversation": [None, f"{from_organisation} to {to_organisation}"]},
+    )
+    if need.status == NeedStatus.OPEN:
+        _move(need, actor, NeedStatus.IN_CONVERSATION, f"{from_organisation} wrote to {to_organisation}.")
+    else:
+        _event(need, actor, need.status, f"{from_organisation} wrote to {to_organisation}.")
+    _send(conversation, actor, link or need.get_absolute_url())
+    return conversation
+
+
+def _send(conversation: Conversation, actor: Any, link: str) -> None:
+    need = conversation.need
+    sender = _user(actor)
+    who = f"{sender} of {conversation.from_organisation}" if sender else str(conversation.from_organisation)
+    body = "\n\n".join(
+        [
+            f"{who} has written to {conversation.to_organisation} through museumshare about the need "
+            f"‘{need.title}’ posted by {need.organisation}:",
+            conversation.message,
+            f"Read the need: {link}",
+            "Reply to this email to answer them directly."
+            if sender
+            else "Reply through the contacts on their directory page.",
+        ]
+    )
+    email = EmailMessage(
+        subject=f"[museumshare] {conversation.from_organisation} about ‘{need.title}’",
+        body=body,
+        to=conversation.recipients(),
+        reply_to=[sender.email] if sender else None,
+    )
+    transaction.on_commit(email.send)
+
+
+# Offers
+
+
+@transaction.atomic
+def offer_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Offer:
+    _require_editor(actor, data["organisation"])
+    offer = Offer(**data, is_demo=is_demo, created_by=_user(actor))
+    offer.full_clean()
+    offer.save()
+    audit.record(actor=actor, action="offer.create", obj=offer, changes=audit.diff({}, audit.snapshot(offer, data)))
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    _require_editor(actor, offer.organisation)
+    if "organisation" in data and data["organisation"].pk != offer.organisation_id:
+        _require_editor(actor, data["organisation"])
+    return _save_changes(offer, actor, "offer.update", data)
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, actor: Any) -> Offer:
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    _require_editor(actor, offer.organisation)
+    if offer.status == OfferStatus.WITHDRAWN:
+        raise Refused("This offer is withdrawn already.")
+    _save_changes(offer, actor, "offer.withdraw", {"status": OfferStatus.WITHDRAWN})
+    return offer

@@ -1,0 +1,102 @@
+"""The journey of a need, end to end in Chromium.
+
+bob, an editor at the Laing Art Gallery, posts a need to borrow 18th-century portraits for a 2027
+exhibition; museumshare suggests alice's National Portrait Gallery first, with its reasons; bob
+writes to it, and its Head of Partnerships gets the email; once the loan is requested bob links it
+and the need shows as met; the analyst's figures count it. Every page visited is checked with axe.
+"""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from museumshare.accounts.models import User
+from museumshare.conftest import sign_in
+from museumshare.loans.models import Loan
+from museumshare.needs.models import Need, NeedStatus, Offer
+from museumshare.needs.tests.conftest import HEAD_OF_PARTNERSHIPS, PORTRAITS_NEED
+from museumshare.organisations.models import Contact, Organisation
+
+pytestmark = pytest.mark.browser
+
+AssertAccessible = Callable[[Page], None]
+
+
+def test_bob_posts_a_need_writes_to_the_gallery_suggested_first_and_links_the_loan_that_met_it(
+    new_context: CreateContextCallback,
+    assert_accessible: AssertAccessible,
+    offer: Offer,
+    head_of_partnerships: Contact,
+    portrait_loan: Loan,
+    portrait_gallery: Organisation,
+    bob: User,
+    analyst: User,
+) -> None:
+    bobs = new_context().new_page()
+    sign_in(bobs, bob)
+
+    bobs.get_by_role("link", name="Needs and offers").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text("Needs and offers")
+    assert_accessible(bobs)
+    bobs.get_by_role("link", name="Post a need", exact=True).click()
+    assert_accessible(bobs)
+    bobs.get_by_role("button", name="Post the need").click()
+    expect(bobs.locator(".error-summary")).to_be_visible()
+    expect(bobs.locator(".error-summary")).to_contain_text("Choose what kind of help it is.")
+    assert_accessible(bobs)
+    bobs.get_by_label("What kind of help").select_option(label="Loans of objects")
+    bobs.get_by_label("Title").fill(PORTRAITS_NEED)
+    bobs.get_by_label("Description").fill("Portraits of Georgian Tyneside sitters, for our 2027 exhibition.")
+    bobs.get_by_label("Subjects").select_option(label="Arts: Fine and decorative arts")
+    bobs.get_by_label("Needed from").fill("2027-03-01")
+    bobs.get_by_label("Needed until").fill("2027-09-30")
+    bobs.get_by_role("button", name="Post the need").click()
+
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text(PORTRAITS_NEED)
+    expect(bobs.locator(".message--success")).to_be_visible()
+    assert_accessible(bobs)
+    need = Need.objects.get()
+    first = bobs.locator(".suggestion").first
+    expect(first.get_by_role("heading")).to_contain_text(portrait_gallery.name)
+    expect(first).to_contain_text(f"Offers loans on Arts: Fine and decorative arts: ‘{offer.title}’")
+    expect(first).to_contain_text("Its collection is about Arts: Fine and decorative arts")
+
+    first.get_by_role("link", name=f"Write to {portrait_gallery.name}").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text("Start a conversation")
+    assert_accessible(bobs)
+    expect(bobs.get_by_label("Write to")).to_have_value(str(portrait_gallery.pk))
+    bobs.get_by_label("Your message").fill("Could we borrow three Georgian portraits for spring 2027?")
+    bobs.get_by_role("button", name="Send the message").click()
+    expect(bobs.locator(".message--success")).to_contain_text(f"Your message is sent to {portrait_gallery.name}")
+    expect(bobs.locator(".tags")).to_contain_text("In conversation")
+    assert_accessible(bobs)
+    [email] = mail.outbox
+    assert email.to == [HEAD_OF_PARTNERSHIPS]
+    assert "three Georgian portraits" in email.body
+
+    # Later: the loan is requested, and bob links it.
+    bobs.get_by_role("link", name="Mark as met").click()
+    assert_accessible(bobs)
+    bobs.get_by_label("The loan that met it").select_option(value=str(portrait_loan.pk))
+    bobs.get_by_role("button", name="Mark as met").click()
+    expect(bobs.locator(".tags")).to_contain_text("Met")
+    expect(bobs.get_by_role("link", name=re.compile(portrait_loan.reference))).to_be_visible()
+    assert_accessible(bobs)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.MET
+    assert need.met_loan == portrait_loan
+
+    analysts = new_context().new_page()
+    sign_in(analysts, analyst)
+    analysts.goto("/needs/figures/")
+    row = analysts.get_by_role("row", name=re.compile("Loans of objects"))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("1")
+    expect(analysts.locator("svg.chart")).to_be_visible()
+    assert_accessible(analysts)
+    analysts.goto("/needs/?show=met")
+    expect(analysts.get_by_role("link", name=PORTRAITS_NEED)).to_be_visible()
+    assert_accessible(analysts)

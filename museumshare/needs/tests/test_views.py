@@ -1,0 +1,222 @@
+"""The needs and offers pages: the boards, one need with its suggestions, the forms and who may use
+them, the downloads and the figures, and the unmet needs beside the map's cold spots."""
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from museumshare.accounts.models import User
+from museumshare.loans.models import Loan
+from museumshare.needs import aggregate, figures
+from museumshare.needs.models import Need, NeedStatus, Offer
+from museumshare.needs.models import Visibility as NeedVisibility
+from museumshare.needs.tests.conftest import FINE_ART, PORTRAITS_NEED, post_need
+from museumshare.organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+SECRET = "A private need for storage"
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def private_need(bob: User, laing: Organisation) -> Need:
+    return post_need(bob, laing, title=SECRET, kind="shared_services", subjects=[], visibility=NeedVisibility.PRIVATE)
+
+
+def test_the_board_lists_public_needs_to_anyone_and_private_ones_only_to_their_people(
+    need: Need, private_need: Need, cast: dict[str, User]
+) -> None:
+    for person, sees_private in [("alice", False), ("charlie", False), ("bob", True), ("analyst", True)]:
+        page = client_for(cast[person]).get("/needs/").content.decode()
+        assert PORTRAITS_NEED in page
+        assert (SECRET in page) is sees_private, person
+    assert SECRET not in client_for(None).get("/needs/").content.decode()
+    assert client_for(cast["alice"]).get(private_need.get_absolute_url()).status_code == 404
+    assert client_for(cast["bob"]).get(private_need.get_absolute_url()).status_code == 200
+
+
+def test_the_board_filters_by_kind_subject_region_and_words(need: Need, private_need: Need, bob: User) -> None:
+    client = client_for(bob)
+
+    def titles(query: str) -> set[str]:
+        page = client.get(f"/needs/?{query}").content.decode()
+        return {title for title in (PORTRAITS_NEED, SECRET) if title in page}
+
+    assert titles("kind=loans") == {PORTRAITS_NEED}
+    assert titles(f"subject={FINE_ART}") == {PORTRAITS_NEED}
+    assert titles("region=E12000001") == {PORTRAITS_NEED, SECRET}
+    assert titles("region=E12000007") == set()
+    assert titles("q=storage") == {SECRET}
+
+
+def test_the_need_page_shows_suggestions_with_reasons(need: Need, offer: Offer, alice: User) -> None:
+    page = client_for(alice).get(need.get_absolute_url()).content.decode()
+
+    assert "Who could meet it" in page
+    assert "National Portrait Gallery" in page
+    assert "Offers loans on Arts: Fine and decorative arts" in page
+
+
+def test_the_offer_page_shows_the_needs_it_could_meet(need: Need, offer: Offer, alice: User) -> None:
+    page = client_for(alice).get(offer.get_absolute_url()).content.decode()
+
+    assert PORTRAITS_NEED in page
+    assert "Needs loans on Arts: Fine and decorative arts" in page
+
+
+def test_posting_a_need_with_bad_input_names_each_field(bob: User, laing: Organisation) -> None:
+    answer = client_for(bob).post(
+        "/needs/new/",
+        {"organisation": laing.pk, "kind": "", "title": "", "description": "", "starts": "2027-09-01",
+         "ends": "2027-03-01", "subjects": ["Not a subject"], "visibility": "public"},
+    )  # fmt: skip
+
+    assert answer.status_code == 200
+    errors = answer.context["form"].errors
+    assert errors["kind"] == ["Choose what kind of help it is."]
+    assert errors["title"][0].startswith("Enter a title")
+    assert errors["description"] == ["Describe it, so others can see whether they can help."]
+    assert errors["ends"] == ["Enter a date on or after the date it is needed from, 1 September 2027."]
+    assert errors["subjects"] == ["Choose subjects from the list."]
+    page = answer.content.decode()
+    assert 'href="#id_title"' in page
+    assert "<title>Error:" in page
+    assert not Need.objects.exists()
+
+
+def test_posting_a_need_sends_you_to_it(bob: User, laing: Organisation) -> None:
+    answer = client_for(bob).post(
+        "/needs/new/",
+        {"organisation": laing.pk, "kind": "loans", "title": PORTRAITS_NEED, "description": "Georgian sitters.",
+         "subjects": [FINE_ART], "starts": "2027-03-01", "ends": "2027-09-30", "visibility": "public"},
+    )  # fmt: skip
+
+    need = Need.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == need.get_absolute_url()
+    assert need.subjects == [FINE_ART]
+    assert need.organisation == laing
+
+
+def test_a_member_may_post_only_for_organisations_they_edit_for(bob: User, portrait_gallery: Organisation) -> None:
+    answer = client_for(bob).post(
+        "/needs/new/",
+        {"organisation": portrait_gallery.pk, "kind": "advice", "title": "Not ours", "description": "No.",
+         "visibility": "public"},
+    )  # fmt: skip
+
+    assert "organisation" in answer.context["form"].errors
+    assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["edit/", "withdraw/", "met/"])
+def test_people_outside_the_organisation_cannot_change_its_need(
+    need: Need, alice: User, charlie: User, path: str
+) -> None:
+    for person in (alice, charlie):
+        assert client_for(person).get(f"{need.get_absolute_url()}{path}").status_code == 403
+        assert client_for(person).post(f"{need.get_absolute_url()}{path}", {"title": "Changed"}).status_code == 403
+    assert client_for(None).get(f"{need.get_absolute_url()}{path}").status_code == 302
+    assert Need.objects.get(pk=need.pk).title == PORTRAITS_NEED
+
+
+def test_non_members_cannot_change_an_offer(offer: Offer, bob: User) -> None:
+    assert client_for(bob).post(f"{offer.get_absolute_url()}edit/", {"title": "Mine now"}).status_code == 403
+    assert client_for(bob).post(f"{offer.get_absolute_url()}withdraw/").status_code == 403
+
+
+def test_someone_without_an_organisation_cannot_start_a_conversation(need: Need, charlie: User) -> None:
+    assert client_for(charlie).get(f"{need.get_absolute_url()}conversation/").status_code == 403
+
+
+def test_marking_met_offers_only_loans_the_member_can_see(need: Need, bob: User, portrait_loan: Loan) -> None:
+    form = client_for(bob).get(f"{need.get_absolute_url()}met/").context["form"]
+    assert list(form.fields["loan"].queryset) == [portrait_loan]
+
+    answer = client_for(bob).post(f"{need.get_absolute_url()}met/", {"loan": portrait_loan.pk})
+
+    assert answer.status_code == 302
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.MET
+
+
+def _csv(answer: Any) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+
+
+def test_the_downloads_hold_only_what_the_reader_may_see(need: Need, private_need: Need, cast: dict[str, User]) -> None:
+    for person, expected in [("alice", {PORTRAITS_NEED}), ("bob", {PORTRAITS_NEED, SECRET})]:
+        client = client_for(cast[person])
+        as_csv = client.get("/needs/?download=csv")
+        assert as_csv["Content-Disposition"].startswith('attachment; filename="museumshare-needs-')
+        assert {row["title"] for row in _csv(as_csv)} == expected
+        as_xlsx = client.get("/needs/?download=xlsx")
+        sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+        assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == expected  # type: ignore[union-attr]
+    assert {row["title"] for row in _csv(client_for(None).get("/needs/?show=all&download=csv"))} == {PORTRAITS_NEED}
+
+
+def test_the_offers_download_respects_visibility(
+    offer: Offer, alice: User, bob: User, portrait_gallery: Organisation
+) -> None:
+    from museumshare.needs.tests.conftest import make_offer
+
+    make_offer(alice, portrait_gallery, title="Private storage", visibility=NeedVisibility.PRIVATE)
+
+    assert {r["title"] for r in _csv(client_for(bob).get("/needs/offers/?download=csv"))} == {offer.title}
+    assert len(_csv(client_for(alice).get("/needs/offers/?download=csv"))) == 2
+
+
+def test_the_figures_count_needs_met_and_unmet_as_the_reader_may_see_them(
+    need: Need, private_need: Need, bob: User, analyst: User, alice: User, portrait_loan: Loan
+) -> None:
+    from museumshare.needs import services
+
+    services.need_mark_met(need=need, actor=bob, loan=portrait_loan)
+
+    by_kind = {row.label: (row.unmet, row.met) for row in figures.by(analyst, "kind")}
+    assert by_kind == {"Loans of objects": (0, 1), "Shared services, such as storage": (1, 0)}
+    assert {row.label for row in figures.by(alice, "kind")} == {"Loans of objects"}
+    assert [(r.label, r.unmet, r.met) for r in figures.by(analyst, "region")] == [("North East", 1, 1)]
+    assert {(r.label, r.unmet, r.met) for r in figures.by(analyst, "subject")} == {
+        ("No subject given", 1, 0),
+        ("Arts: Fine and decorative arts", 0, 1),
+    }
+    page = client_for(analyst).get("/needs/figures/?by=nation")
+    assert page.status_code == 200
+    assert 'role="img"' in page.content.decode()
+    rows = _csv(client_for(analyst).get("/needs/figures/?by=kind&download=csv"))
+    assert {(r["kind"], r["met"]) for r in rows} == {
+        ("Loans of objects", "1"),
+        ("Shared services, such as storage", "0"),
+    }
+
+
+def test_unmet_needs_on_the_map_count_only_what_the_reader_may_see(
+    need: Need, private_need: Need, alice: User, bob: User
+) -> None:
+    assert aggregate.open_needs(user=bob, level="region") == [aggregate.Area("E12000001", "North East", 2)]
+    assert aggregate.open_needs(user=alice, level="region") == [aggregate.Area("E12000001", "North East", 1)]
+    assert aggregate.open_needs(user=alice, level="nation") == [aggregate.Area("E92000001", "England", 1)]
+    assert [a.code for a in aggregate.open_needs(user=bob, level="district")] == ["E08000021"]
+    page = client_for(alice).get("/map/?level=region").content.decode()
+    assert "Unmet needs" in page
+    assert "North East: 1 open need" in page
+
+
+def test_the_organisation_page_lists_its_open_needs(
+    need: Need, private_need: Need, laing: Organisation, alice: User
+) -> None:
+    answer = client_for(alice).get(f"/organisations/{laing.slug}/needs/", headers={"HX-Request": "true"})
+
+    assert PORTRAITS_NEED in answer.content.decode()
+    assert SECRET not in answer.content.decode()
