@@ -53,13 +53,25 @@ def markdown(everything: dict[str, Any]) -> str:
             )
         parts.append("\n".join(lines) + "\n")
         if run.get("load"):
-            load = run["load"]
-            parts.append(
-                "Load: "
-                + ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in load.items() if key != "paths")
-                + ".\n"
-            )
+            parts.append(_load(run["load"]))
     return "\n".join(parts)
+
+
+def _load(load: dict[str, Any]) -> str:
+    verdict = "met" if load["errors"] == 0 else "**missed**"
+    lines = [
+        f"Load: {load['clients']} clients for {load['seconds']:.0f} s against gunicorn with {load['workers']} workers: "
+        f"{load['requests']:,} requests, {load['throughput']:.1f} a second, p50 {_ms(load['p50_ms'])}, "
+        f"p95 {_ms(load['p95_ms'])}, {load['errors']:,} errors (target: none, {verdict}).\n",
+        "| Path | Requests | Errors | p50 | p95 |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for path, figures in load.get("paths", {}).items():
+        lines.append(
+            f"| `{path}` | {figures['requests']:,} | {figures['errors']:,} | {_ms(figures['p50_ms'])} | "
+            f"{_ms(figures['p95_ms'])} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def write_docs(path: Path, everything: dict[str, Any]) -> None:

@@ -239,19 +239,18 @@ def loan_lengths(loans: QuerySet[Loan]) -> list[Row]:
         loans.filter(purpose__in=DISPLAY_PURPOSES)
         .annotate(first_day=ExtractDay("first"), last_day=ExtractDay("last"))
         .annotate(length=months)
+        .annotate(long=Case(When(length__gte=LONG_LOAN_MONTHS, then=Value(1)), default=Value(0)))
     )
-    long, short = Q(length__gte=LONG_LOAN_MONTHS), Q(length__lt=LONG_LOAN_MONTHS)
-    found = display.aggregate(
-        short_loans=Count("pk", filter=short),
-        short_objects=Sum(objects_lent(), filter=short),
-        long_loans=Count("pk", filter=long),
-        long_objects=Sum(objects_lent(), filter=long),
-    )
+    # One pass, grouped by short or long: each loan's length worked out and its objects counted once.
+    found = {
+        row["long"]: row for row in display.values("long").annotate(loans=Count("pk"), objects=Sum(objects_lent()))
+    }
+    short, long = found.get(0, {}), found.get(1, {})
     return [
         {"label": "Short loans (under 18 months)", "code": "short"}
-        | {"loans": found["short_loans"], "objects": found["short_objects"] or 0},
+        | {"loans": short.get("loans", 0), "objects": short.get("objects") or 0},
         {"label": "Long loans (18 months or more)", "code": "long"}
-        | {"loans": found["long_loans"], "objects": found["long_objects"] or 0},
+        | {"loans": long.get("loans", 0), "objects": long.get("objects") or 0},
     ]
 
 

@@ -131,7 +131,7 @@ class Command(BaseCommand):
         paths = [
             f"/api/v1/activities/?year={year}&kind=learning_programme",
             f"/api/v1/activities/?year={year}",
-            "/api/v1/organisations/?nation=wales",
+            "/api/v1/organisations/?nation=Wales",
             f"/activities/?year={year}",
         ]
         outcome = run_load(database_url=os.environ["DATABASE_URL"], paths=paths, clients=clients, seconds=seconds)
