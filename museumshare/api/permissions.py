@@ -83,3 +83,22 @@ class ReturnPermission(BasePermission):
             return bool(request.user.has_perm("returns.review_return", obj))
         self.message = "Only editors at the organisation can change its return."
         return bool(request.user.has_perm("returns.change_return", obj))
+
+
+class PostedPermission(BasePermission):
+    """Needs and offers: editors post them for their organisations; the organisation's editors change
+    and withdraw them (administrators may do all). The view names its `model`, Need or Offer."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        noun = view.model._meta.model_name
+        if view.action == "create" and not request.user.has_perm(f"needs.add_{noun}"):
+            self.message = f"Only editors at a museum can post its {noun}s."
+            return False
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        noun = view.model._meta.model_name
+        self.message = f"Only editors at the organisation that posted this {noun} can change or withdraw it."
+        return bool(request.user.has_perm(f"needs.change_{noun}", obj))

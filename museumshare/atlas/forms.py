@@ -61,6 +61,12 @@ class MapFilterForm(forms.Form):
     )
     scope = forms.ChoiceField(label="Where the work happened", choices=list(SCOPES.items()), required=False)
     flows = forms.BooleanField(label="Show loans as lines from lender to venue", required=False)
+    needs = forms.BooleanField(
+        label="Show unmet needs",
+        required=False,
+        help_text="Where museums have asked others for help, by the areas the map shows: the list under the map "
+        "gives the same.",
+    )
     cold = forms.ChoiceField(
         label="Cold spots",
         choices=list(COLD_SPOT_BASES.items()),

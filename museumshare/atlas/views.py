@@ -150,6 +150,23 @@ def _drill_url(form: MapFilterForm) -> str:
 
 
 @dataclass(frozen=True)
+class NeedArea:
+    """An area with open needs the reader may see, and the needs board showing them."""
+
+    code: str
+    name: str
+    value: int
+    board: str
+
+
+def _open_needs(request: HttpRequest, level: str) -> list[NeedArea]:
+    return [
+        NeedArea(area.code, area.name, area.value, needs_aggregate.board_url(level, area))
+        for area in needs_aggregate.open_needs(user=request.user, level=level)
+    ]
+
+
+@dataclass(frozen=True)
 class Figures:
     rows: list[Row]
     classes: list[ColourClass]
@@ -191,6 +208,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         if data["scope"] != "uk"
         else []
     )
+    open_needs = _open_needs(request, data["level"])
     query = request.GET.copy()
     unsorted = query.copy()
     unsorted.pop("sort", None)
@@ -211,7 +229,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "cold_spot_count": len(cold_spots),
         "cold_meaning": cold_meaning,
         # Unmet need, beside the cold spots: where museums have asked for help, at the map's level.
-        "open_needs": needs_aggregate.open_needs(user=request.user, level=data["level"])[:COLD_SPOTS_SHOWN],
+        "open_needs": open_needs[:COLD_SPOTS_SHOWN],
+        "more_open_needs": open_needs[COLD_SPOTS_SHOWN:],
         "open_need_total": needs_aggregate.total_open(user=request.user),
         "countries": sorted(abroad, key=lambda country: (-country.value, country.name)),
         "query": query.urlencode(),
@@ -243,6 +262,7 @@ def map_data(request: HttpRequest) -> HttpResponse:
         "points": [asdict(point) for point in aggregate.points(user=request.user, filters=filters)],
         "flows": [asdict(flow) for flow in flows],
         "cold_spots": [asdict(spot) for spot in cold_spots],
+        "open_needs": [asdict(area) for area in _open_needs(request, data["level"])],
     }
     return JsonResponse(body)
 

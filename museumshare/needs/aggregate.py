@@ -9,8 +9,10 @@ the register copies onto every organisation; no geometry is touched.
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.urls import reverse
 
 from museumshare.core import geography
 from museumshare.needs.models import Need
@@ -23,6 +25,8 @@ AREA_FIELD = {
     "upper_tier": "organisation__upper_tier_code",
     "district": "organisation__district_code",
 }
+# The needs board's filter for an area of each level: nations by name, the others by code.
+BOARD_FILTER = {"nation": "nation", "region": "region", "upper_tier": "county", "district": "local_authority"}
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,9 @@ def open_needs(*, user: Any, level: str, kind: str = "") -> list[Area]:
 def total_open(*, user: Any) -> int:
     """How many open needs `user` may see, wherever they are."""
     return Need.objects.visible_to(user).unmet().count()
+
+
+def board_url(level: str, area: Area) -> str:
+    """The needs board showing the open needs of `area`, which `open_needs` found at `level`."""
+    value = area.name if level == "nation" else area.code
+    return reverse("needs:board") + "?" + urlencode({BOARD_FILTER[level]: value})

@@ -44,6 +44,9 @@ class BoardFilterForm(forms.Form):
     nation = forms.ChoiceField(label="Nation", required=False, choices=_any(Nation.choices, "Anywhere"))
     region = forms.ChoiceField(label="Region", required=False, help_text="Where the organisation is.")
     organisation = forms.SlugField(label="Organisation", required=False, widget=forms.HiddenInput)
+    # Finer areas than a region, as the map links to them; not offered in the sidebar.
+    county = forms.ChoiceField(label="County or unitary authority", required=False, widget=forms.HiddenInput)
+    local_authority = forms.ChoiceField(label="Local authority", required=False, widget=forms.HiddenInput)
 
     show_choices = NEED_SHOW
 
@@ -52,6 +55,10 @@ class BoardFilterForm(forms.Form):
         self.fields["show"].choices = self.show_choices  # type: ignore[attr-defined]
         self.fields["subject"].choices = _any(subjects.choices())  # type: ignore[attr-defined]
         self.fields["region"].choices = _any(geography.regions(), "Anywhere")  # type: ignore[attr-defined]
+        self.fields["county"].choices = _any(geography.upper_tier_authorities())  # type: ignore[attr-defined]
+        self.fields["local_authority"].choices = _any(  # type: ignore[attr-defined]
+            [(d.code, d.name) for d in geography.districts()]
+        )
 
     def chosen(self) -> dict[str, Any]:
         """The valid filters in use; one mistyped value leaves the others working."""
@@ -76,6 +83,8 @@ class BoardFilterForm(forms.Form):
             ("nation", "organisation__nation"),
             ("region", "organisation__region_code"),
             ("organisation", "organisation__slug"),
+            ("county", "organisation__upper_tier_code"),
+            ("local_authority", "organisation__district_code"),
         ):
             if name in data:
                 qs = qs.filter(**{lookup: data[name]})

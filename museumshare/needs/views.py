@@ -1,8 +1,10 @@
 """Pages of needs and offers: the boards, one need with its suggestions, one offer with the needs it
 could meet, posting and changing them, conversations, marking a need met, and the figures."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +22,7 @@ from museumshare.loans.models import Loan
 from museumshare.needs import figures, rules, services, suggest
 from museumshare.needs import subjects as subject_list
 from museumshare.needs.forms import (
+    BoardFilterForm,
     ConversationForm,
     MetForm,
     NeedFilterForm,
@@ -28,7 +31,7 @@ from museumshare.needs.forms import (
     OfferForm,
     WithdrawForm,
 )
-from museumshare.needs.models import Need, NeedStatus, Offer, OfferStatus
+from museumshare.needs.models import Need, NeedQuerySet, NeedStatus, Offer, OfferQuerySet, OfferStatus
 from museumshare.organisations.models import Membership, Organisation
 
 PAGE_SIZE = 25
@@ -137,46 +140,46 @@ def _offer_row(request: HttpRequest, offer: Offer, regions: dict[str, str]) -> l
     ]
 
 
-@require_GET
-def need_board(request: HttpRequest) -> HttpResponse:
-    form = NeedFilterForm(_board_data(request))
-    needs = form.filter(Need.objects.visible_to(request.user)).select_related("organisation")
+def _board(
+    request: HttpRequest,
+    form: BoardFilterForm,
+    posted: "NeedQuerySet | OfferQuerySet",
+    *,
+    noun: str,
+    header: list[str],
+    row: Callable[[HttpRequest, Any, dict[str, str]], list[Any]],
+) -> HttpResponse:
+    """A board of needs or of offers (`noun`): the ones the reader may see, filtered, a page at a
+    time or downloaded whole."""
+    found = form.filter(posted.visible_to(request.user)).select_related("organisation")
     fmt = request.GET.get("download")
     if fmt in exports.FORMATS:
         regions = dict(geography.regions())
-        rows = (_need_row(request, n, regions) for n in needs.iterator(chunk_size=500))
-        parts = ["needs", *(text for _, text in form.described())]
-        return exports.download(fmt=fmt, name_parts=parts, header=NEED_HEADER, rows=rows)
-    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = (row(request, one, regions) for one in found.iterator(chunk_size=500))
+        parts = [f"{noun}s", *(text for _, text in form.described())]
+        return exports.download(fmt=fmt, name_parts=parts, header=header, rows=rows)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "noun": noun,
         "query": _query(request),
         "active_filters": form.described(),
-        "can_add": request.user.has_perm("needs.add_need"),
+        "can_add": request.user.has_perm(f"needs.add_{noun}"),
     }
-    return render(request, "needs/need_board.html", context)
+    return render(request, f"needs/{noun}_board.html", context)
+
+
+@require_GET
+def need_board(request: HttpRequest) -> HttpResponse:
+    form = NeedFilterForm(_board_data(request))
+    return _board(request, form, Need.objects.all(), noun="need", header=NEED_HEADER, row=_need_row)
 
 
 @require_GET
 def offer_board(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(_board_data(request))
-    offers = form.filter(Offer.objects.visible_to(request.user)).select_related("organisation")
-    fmt = request.GET.get("download")
-    if fmt in exports.FORMATS:
-        regions = dict(geography.regions())
-        rows = (_offer_row(request, o, regions) for o in offers.iterator(chunk_size=500))
-        parts = ["offers", *(text for _, text in form.described())]
-        return exports.download(fmt=fmt, name_parts=parts, header=OFFER_HEADER, rows=rows)
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "query": _query(request),
-        "active_filters": form.described(),
-        "can_add": request.user.has_perm("needs.add_offer"),
-    }
-    return render(request, "needs/offer_board.html", context)
+    return _board(request, form, Offer.objects.all(), noun="offer", header=OFFER_HEADER, row=_offer_row)
 
 
 # One need, one offer
@@ -228,25 +231,41 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Posting and changing
 
 
+def _form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], tuple[Any, str]],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Every form page here: on a valid POST, `save` calls the service and returns the record and
+    what to tell the reader, who goes to the record; a refusal shows on the form, as its errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record, message = save()
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(record)
+    return render(request, template, {"form": form, **context})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("needs.add_need"):
         raise PermissionDenied("Only editors at a museum can post its needs.")
     form = NeedForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            need = services.need_create(actor=request.user, data=form.data_for_service())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Your need ‘{need.title}’ is posted. Below are the organisations most likely to meet it: "
-                "start a conversation with one of them.",
-            )
-            return redirect(need)
-    return render(request, "needs/need_form.html", {"form": form, "need": None})
+
+    def save() -> tuple[Need, str]:
+        need = services.need_create(actor=request.user, data=form.data_for_service())
+        return need, (
+            f"Your need ‘{need.title}’ is posted. Below are the organisations most likely to meet it: "
+            "start a conversation with one of them."
+        )
+
+    return _form_page(request, form, save, "needs/need_form.html", {"need": None})
 
 
 @login_required
@@ -254,15 +273,12 @@ def need_create(request: HttpRequest) -> HttpResponse:
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = _get_editable_need(request, pk)
     form = NeedForm(request.POST or None, user=request.user, instance=Need.objects.get(pk=need.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.need_update(need=need, actor=request.user, data=form.data_for_service())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, SAVED if changes else UNCHANGED)
-            return redirect(need)
-    return render(request, "needs/need_form.html", {"form": form, "need": need})
+
+    def save() -> tuple[Need, str]:
+        changes = services.need_update(need=need, actor=request.user, data=form.data_for_service())
+        return need, SAVED if changes else UNCHANGED
+
+    return _form_page(request, form, save, "needs/need_form.html", {"need": need})
 
 
 @login_required
@@ -270,15 +286,12 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def need_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     need = _get_editable_need(request, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.need_withdraw(need=need, actor=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"‘{need.title}’ is withdrawn: it is off the board and no longer suggested.")
-            return redirect(need)
-    return render(request, "needs/withdraw.html", {"form": form, "posted": need, "what": "need"})
+
+    def save() -> tuple[Need, str]:
+        services.need_withdraw(need=need, actor=request.user, note=form.cleaned_data["note"])
+        return need, f"‘{need.title}’ is withdrawn: it is off the board and no longer suggested."
+
+    return _form_page(request, form, save, "needs/withdraw.html", {"posted": need, "what": "need"})
 
 
 @login_required
@@ -287,17 +300,12 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("needs.add_offer"):
         raise PermissionDenied("Only editors at a museum can make its offers.")
     form = OfferForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.offer_create(actor=request.user, data=form.data_for_service())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, f"Your offer ‘{offer.title}’ is made. Below are the needs it could meet, if any are open."
-            )
-            return redirect(offer)
-    return render(request, "needs/offer_form.html", {"form": form, "offer": None})
+
+    def save() -> tuple[Offer, str]:
+        offer = services.offer_create(actor=request.user, data=form.data_for_service())
+        return offer, f"Your offer ‘{offer.title}’ is made. Below are the needs it could meet, if any are open."
+
+    return _form_page(request, form, save, "needs/offer_form.html", {"offer": None})
 
 
 @login_required
@@ -305,15 +313,12 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _get_editable_offer(request, pk)
     form = OfferForm(request.POST or None, user=request.user, instance=Offer.objects.get(pk=offer.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.offer_update(offer=offer, actor=request.user, data=form.data_for_service())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, SAVED if changes else UNCHANGED)
-            return redirect(offer)
-    return render(request, "needs/offer_form.html", {"form": form, "offer": offer})
+
+    def save() -> tuple[Offer, str]:
+        changes = services.offer_update(offer=offer, actor=request.user, data=form.data_for_service())
+        return offer, SAVED if changes else UNCHANGED
+
+    return _form_page(request, form, save, "needs/offer_form.html", {"offer": offer})
 
 
 @login_required
@@ -321,15 +326,12 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _get_editable_offer(request, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_withdraw(offer=offer, actor=request.user)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"‘{offer.title}’ is withdrawn: it is off the board and no longer suggested.")
-            return redirect(offer)
-    return render(request, "needs/withdraw.html", {"form": form, "posted": offer, "what": "offer"})
+
+    def save() -> tuple[Offer, str]:
+        services.offer_withdraw(offer=offer, actor=request.user)
+        return offer, f"‘{offer.title}’ is withdrawn: it is off the board and no longer suggested."
+
+    return _form_page(request, form, save, "needs/withdraw.html", {"posted": offer, "what": "offer"})
 
 
 # Conversations and meeting a need
@@ -360,26 +362,22 @@ def conversation_start(request: HttpRequest, pk: int) -> HttpResponse:
     to, senders = _sides(request, need)
     initial = {"organisation": request.GET["to"]} if request.GET.get("to", "").isdigit() else {}
     form = ConversationForm(request.POST or None, to=to, senders=senders, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            conversation = services.conversation_start(
-                need=need,
-                actor=request.user,
-                from_organisation=form.cleaned_data["from_organisation"],
-                to_organisation=form.cleaned_data["organisation"],
-                message=form.cleaned_data["message"],
-                link=request.build_absolute_uri(need.get_absolute_url()),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Your message is sent to {conversation.to_organisation}. They can reply to you by email. "
-                "When the work starts, come back here to link the loan or activity and mark the need met.",
-            )
-            return redirect(need)
-    return render(request, "needs/conversation_form.html", {"form": form, "need": need})
+
+    def save() -> tuple[Need, str]:
+        conversation = services.conversation_start(
+            need=need,
+            actor=request.user,
+            from_organisation=form.cleaned_data["from_organisation"],
+            to_organisation=form.cleaned_data["organisation"],
+            message=form.cleaned_data["message"],
+            link=request.build_absolute_uri(need.get_absolute_url()),
+        )
+        return need, (
+            f"Your message is sent to {conversation.to_organisation}. They can reply to you by email. "
+            "When the work starts, come back here to link the loan or activity and mark the need met."
+        )
+
+    return _form_page(request, form, save, "needs/conversation_form.html", {"posted": need})
 
 
 @login_required
@@ -387,21 +385,18 @@ def conversation_start(request: HttpRequest, pk: int) -> HttpResponse:
 def need_met(request: HttpRequest, pk: int) -> HttpResponse:
     need = _get_editable_need(request, pk)
     form = MetForm(request.POST or None, need=need, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.need_mark_met(
-                need=need,
-                actor=request.user,
-                activity=form.cleaned_data["activity"],
-                loan=form.cleaned_data["loan"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"‘{need.title}’ is marked met. It counts as met in the figures from now on.")
-            return redirect(need)
-    return render(request, "needs/met_form.html", {"form": form, "need": need})
+
+    def save() -> tuple[Need, str]:
+        services.need_mark_met(
+            need=need,
+            actor=request.user,
+            activity=form.cleaned_data["activity"],
+            loan=form.cleaned_data["loan"],
+            note=form.cleaned_data["note"],
+        )
+        return need, f"‘{need.title}’ is marked met. It counts as met in the figures from now on."
+
+    return _form_page(request, form, save, "needs/met_form.html", {"posted": need})
 
 
 # The figures

@@ -242,9 +242,8 @@ def loan_lengths(loans: QuerySet[Loan]) -> list[Row]:
         .annotate(long=Case(When(length__gte=LONG_LOAN_MONTHS, then=Value(1)), default=Value(0)))
     )
     # One pass, grouped by short or long: each loan's length worked out and its objects counted once.
-    found = {
-        row["long"]: row for row in display.values("long").annotate(loans=Count("pk"), objects=Sum(objects_lent()))
-    }
+    counts = {"loans": Count("pk"), "objects": Sum(objects_lent())}  # "objects" by name: it is a manager's too
+    found = {row["long"]: row for row in display.values("long").annotate(**counts)}
     short, long = found.get(0, {}), found.get(1, {})
     return [
         {"label": "Short loans (under 18 months)", "code": "short"}

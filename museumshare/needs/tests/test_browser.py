@@ -3,9 +3,11 @@
 bob, an editor at the Laing Art Gallery, posts a need to borrow 18th-century portraits for a 2027
 exhibition; museumshare suggests alice's National Portrait Gallery first, with its reasons; bob
 writes to it, and its Head of Partnerships gets the email; once the loan is requested bob links it
-and the need shows as met; the analyst's figures count it. Every page visited is checked with axe.
+and the need shows as met; the analyst's figures count it. On the map, charlie turns on the unmet
+needs and finds bob's public need, never alice's private one. Every page visited is checked with axe.
 """
 
+import os
 import re
 from collections.abc import Callable
 
@@ -17,8 +19,8 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from museumshare.accounts.models import User
 from museumshare.conftest import sign_in
 from museumshare.loans.models import Loan
-from museumshare.needs.models import Need, NeedStatus, Offer
-from museumshare.needs.tests.conftest import HEAD_OF_PARTNERSHIPS, PORTRAITS_NEED
+from museumshare.needs.models import Need, NeedStatus, Offer, Visibility
+from museumshare.needs.tests.conftest import HEAD_OF_PARTNERSHIPS, PORTRAITS_NEED, post_need
 from museumshare.organisations.models import Contact, Organisation
 
 pytestmark = pytest.mark.browser
@@ -100,3 +102,59 @@ def test_bob_posts_a_need_writes_to_the_gallery_suggested_first_and_links_the_lo
     analysts.goto("/needs/?show=met")
     expect(analysts.get_by_role("link", name=PORTRAITS_NEED)).to_be_visible()
     assert_accessible(analysts)
+
+
+def test_charlie_turns_on_the_unmet_needs_on_the_map_and_follows_one_to_the_board(
+    new_context: CreateContextCallback,
+    assert_accessible: AssertAccessible,
+    need: Need,
+    alice: User,
+    charlie: User,
+    portrait_gallery: Organisation,
+) -> None:
+    post_need(alice, portrait_gallery, title="Private storage", visibility=Visibility.PRIVATE)
+    page = new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    sign_in(page, charlie)
+
+    page.goto("/map/")
+    expect(page.locator("#atlas-map")).to_have_attribute("data-ready", "true", timeout=30_000)
+    toggle = page.get_by_role("checkbox", name="Show unmet needs")
+    expect(toggle).not_to_be_checked()
+    expect(page.locator(".atlas-need")).to_have_count(0)
+
+    toggle.check()
+    badge = page.get_by_role("button", name="1 open need in North East")
+    expect(badge).to_be_visible()
+    # Only the public need: alice's private one in London is not on the map for charlie.
+    expect(page.locator(".atlas-need")).to_have_count(1)
+    expect(page.get_by_role("checkbox", name="Unmet needs", exact=True)).to_be_checked()
+    expect(page.locator("#atlas-legend-needs")).to_be_visible()
+    assert "needs=on" in page.url
+    assert_accessible(page)
+    if os.environ.get("MAP_SCREENSHOT"):
+        page.locator("#atlas-map-wrap").screenshot(path=os.environ["MAP_SCREENSHOT"])
+
+    badge.click()
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_contain_text("North East")
+    expect(popup).to_contain_text("1 open need that you can see")
+    assert_accessible(page)
+
+    # The state is in the address: the page opened again shows the needs at once.
+    page.reload()
+    expect(page.locator("#atlas-map")).to_have_attribute("data-ready", "true", timeout=30_000)
+    expect(page.get_by_role("checkbox", name="Show unmet needs")).to_be_checked()
+    expect(page.locator(".atlas-need")).to_have_count(1)
+    page.get_by_role("button", name="1 open need in North East").press("Enter")
+    page.locator(".leaflet-popup").get_by_role("link", name="See them on the needs board").click()
+    expect(page).to_have_url(re.compile(r"/needs/\?region=E12000001$"))
+    expect(page.get_by_role("link", name=PORTRAITS_NEED)).to_be_visible()
+    expect(page.get_by_text("Private storage")).to_have_count(0)
+    assert_accessible(page)
+
+    page.go_back()
+    expect(page.locator("#atlas-map")).to_have_attribute("data-ready", "true", timeout=30_000)
+    page.get_by_role("checkbox", name="Unmet needs", exact=True).uncheck()
+    expect(page.locator(".atlas-need")).to_have_count(0)
+    expect(page.get_by_role("checkbox", name="Show unmet needs")).not_to_be_checked()
+    assert "needs=on" not in page.url

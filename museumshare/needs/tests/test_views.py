@@ -210,7 +210,42 @@ def test_unmet_needs_on_the_map_count_only_what_the_reader_may_see(
     assert [a.code for a in aggregate.open_needs(user=bob, level="district")] == ["E08000021"]
     page = client_for(alice).get("/map/?level=region").content.decode()
     assert "Unmet needs" in page
-    assert "North East: 1 open need" in page
+    assert 'North East: <a href="/needs/?region=E12000001">1 open need<' in page
+
+
+def test_the_maps_needs_layer_draws_only_the_needs_the_reader_may_see(
+    need: Need, private_need: Need, cast: dict[str, User], alice: User, portrait_gallery: Organisation
+) -> None:
+    post_need(alice, portrait_gallery, title="A private London need", visibility=NeedVisibility.PRIVATE)
+
+    def layer(person: str | None, level: str = "region") -> list[tuple[str, int, str]]:
+        client = client_for(cast[person] if person else None)
+        data = client.get(f"/map/data.json?level={level}&needs=on").json()
+        return [(area["name"], area["value"], area["board"]) for area in data["open_needs"]]
+
+    north_east = "/needs/?region=E12000001"
+    assert layer(None) == [("North East", 1, north_east)]
+    assert layer("charlie") == [("North East", 1, north_east)]
+    assert layer("bob") == [("North East", 2, north_east)]
+    assert layer("alice") == [("London", 1, "/needs/?region=E12000007"), ("North East", 1, north_east)]
+    assert layer("analyst") == [("North East", 2, north_east), ("London", 1, "/needs/?region=E12000007")]
+    assert layer(None, "nation") == [("England", 1, "/needs/?nation=England")]
+    assert layer(None, "district") == [("Newcastle upon Tyne", 1, "/needs/?local_authority=E08000021")]
+    [(_, _, county)] = layer(None, "upper_tier")
+    assert county == "/needs/?county=E08000021"
+    page = client_for(None).get("/map/?needs=on").content.decode()
+    assert "A private" not in page
+    assert 'id="id_needs" checked' in page
+
+
+def test_the_board_shows_the_needs_of_the_area_the_map_links_to(need: Need, bob: User) -> None:
+    client = client_for(bob)
+
+    for query in ("local_authority=E08000021", "county=E08000021", "nation=England", "region=E12000001"):
+        assert PORTRAITS_NEED in client.get(f"/needs/?{query}").content.decode(), query
+    page = client.get("/needs/?local_authority=E09000033").content.decode()
+    assert PORTRAITS_NEED not in page
+    assert "Local authority: Westminster" in page
 
 
 def test_the_organisation_page_lists_its_open_needs(
@@ -220,3 +255,38 @@ def test_the_organisation_page_lists_its_open_needs(
 
     assert PORTRAITS_NEED in answer.content.decode()
     assert SECRET not in answer.content.decode()
+
+
+def test_the_offer_board_lists_public_offers_to_anyone_and_private_ones_only_to_their_people(
+    offer: Offer, alice: User, bob: User, portrait_gallery: Organisation
+) -> None:
+    from museumshare.needs.tests.conftest import make_offer
+
+    make_offer(alice, portrait_gallery, title="Private storage", visibility=NeedVisibility.PRIVATE)
+
+    for user, expected in [(None, "1 offer"), (bob, "1 offer"), (alice, "2 offers")]:
+        page = client_for(user).get("/needs/offers/").content.decode()
+        assert offer.title in page
+        assert ("Private storage" in page) is (user == alice)
+        assert expected in page
+    empty = client_for(bob).get("/needs/offers/?kind=advice").content.decode()
+    assert "No offers match these filters." in empty
+    assert 'href="/needs/offers/">clear all filters' in empty
+
+
+def test_each_form_page_shows_its_heading_and_a_way_back(need: Need, offer: Offer, alice: User, bob: User) -> None:
+    pages = [
+        (bob, "/needs/new/", "<h1>Post a need</h1>", "/needs/"),
+        (bob, f"{need.get_absolute_url()}edit/", "Change the need", need.get_absolute_url()),
+        (bob, f"{need.get_absolute_url()}withdraw/", "Withdraw the need", need.get_absolute_url()),
+        (bob, f"{need.get_absolute_url()}met/", "Mark the need as met", need.get_absolute_url()),
+        (alice, f"{need.get_absolute_url()}conversation/", "Start a conversation", need.get_absolute_url()),
+        (alice, "/needs/offers/new/", "<h1>Make an offer</h1>", "/needs/offers/"),
+        (alice, f"{offer.get_absolute_url()}edit/", "Change the offer", offer.get_absolute_url()),
+        (alice, f"{offer.get_absolute_url()}withdraw/", "Withdraw the offer", offer.get_absolute_url()),
+    ]
+    for user, path, heading, back in pages:
+        page = client_for(user).get(path).content.decode()
+        assert heading in page, path
+        assert f'<a href="{back}">Cancel</a>' in page, path
+    assert 'name="note"' not in client_for(alice).get(f"{offer.get_absolute_url()}withdraw/").content.decode()

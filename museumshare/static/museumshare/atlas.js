@@ -1,5 +1,6 @@
 // The map of partnership activity: the areas coloured by the chosen figure, museums and venues
-// (grouped where they crowd together), loans as lines from lender to venue, and cold spots.
+// (grouped where they crowd together), loans as lines from lender to venue, cold spots, and the
+// areas with unmet needs.
 // The table under the map holds the same figures and works without this script; the map only
 // appears once the script runs, and a link before it skips to the table.
 (function () {
@@ -22,7 +23,7 @@
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.tileAttribution || "", maxZoom: 18 }).addTo(map);
   }
   // One pane (and so one SVG) each, drawn in this order, so the lines sit above the areas.
-  [["areas", 400], ["labels", 430], ["coldspots", 440], ["flows", 450], ["points", 460]].forEach(function (pane) {
+  [["areas", 400], ["labels", 430], ["coldspots", 440], ["flows", 450], ["points", 460], ["needs", 470]].forEach(function (pane) {
     map.createPane(pane[0]).style.zIndex = pane[1];
   });
   map.getPane("labels").style.pointerEvents = "none";
@@ -172,11 +173,74 @@
     return layer;
   }
 
+  function needsLayer(data, areasLayer) {
+    // A badge with how many open needs, in each area that has any: under the area's name where the
+    // map writes one (as drawAreas does), otherwise pointing at the middle of the area. It opens a
+    // popup with the way to those needs on the board.
+    var wanted = {}, named = {};
+    data.open_needs.forEach(function (area) { wanted[area.code] = area; });
+    if (data.level === "nation" || data.level === "region") {
+      data.areas.forEach(function (area) { named[area.code] = true; });
+    }
+    var layer = L.layerGroup();
+    areasLayer.eachLayer(function (shape) {
+      var area = wanted[shape.feature.properties.code];
+      if (!area) { return; }
+      var labelled = named[area.code] === true;
+      var count = plural(area.value, "open need", "open needs");
+      var width = 16 + 8 * number(area.value).length, height = 24, gap = 6;
+      L.marker(largestPartCentre(shape), {
+        pane: "needs",
+        icon: L.divIcon({
+          className: "atlas-need" + (labelled ? " atlas-need--below" : ""),
+          html: number(area.value) + '<span class="visually-hidden"> ' + escape(count.replace(/^[0-9,]+ /, "")) +
+            " in " + escape(area.name) + "</span>",
+          iconSize: [width, height],
+          iconAnchor: labelled ? [width / 2, -22] : [width / 2, height + gap],
+          popupAnchor: labelled ? [0, 22] : [0, -(height + gap)]
+        })
+      }).bindPopup(
+        '<p class="atlas-popup__name">' + escape(area.name) + "</p><p>" + escape(count) + " that you can see</p>" +
+        '<p><a href="' + escape(area.board) + '">See them on the needs board</a></p>', { maxWidth: 260 }
+      ).addTo(layer);
+    });
+    return layer;
+  }
+
+  function followCheckbox(layer) {
+    // The layer, the checkbox above the map, its key and the address all say the same: shown or not.
+    var box = document.getElementById("id_needs");
+    var key = document.getElementById("atlas-legend-needs");
+    if (box && box.checked) { layer.addTo(map); }
+    layer.on("add remove", function () {
+      var on = map.hasLayer(layer);
+      if (box) { box.checked = on; }
+      if (key) { key.hidden = !on; }
+      var here = new URL(window.location.href);
+      // The links that keep the map's choices (sorting the table, a county's local authorities) keep this one too.
+      var links = document.querySelectorAll('a[href^="?"], a[href^="' + here.pathname + '?"]');
+      [here].concat(Array.prototype.map.call(links, function (a) { return new URL(a.href); })).forEach(function (url, i) {
+        if (on) { url.searchParams.set("needs", "on"); } else { url.searchParams.delete("needs"); }
+        if (i === 0) { window.history.replaceState(null, "", url); } else { links[i - 1].href = url.pathname + url.search + url.hash; }
+      });
+    });
+    if (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+      });
+    }
+  }
+
   status.textContent = "Loading the map…";
   Promise.all([getJSON(el.dataset.source), getJSON(el.dataset.boundaries)]).then(function (loaded) {
     var data = loaded[0];
-    drawAreas(data, loaded[1]);
+    var areas = drawAreas(data, loaded[1]);
     var control = L.control.layers(null, null, { collapsed: false, position: "topright" });
+    if (data.open_needs.length) {
+      var needs = needsLayer(data, areas);
+      followCheckbox(needs);
+      control.addOverlay(needs, "Unmet needs");
+    }
     if (data.points.length) {
       control.addOverlay(pointsLayer(data.points).addTo(map), "Museums and venues");
     }
@@ -192,7 +256,9 @@
       control.addOverlay(cold, "Cold spots");
     }) : Promise.resolve();
     return cold.then(function () {
-      if (data.points.length || data.flows.length || data.cold_spots.length) { control.addTo(map); }
+      if (data.points.length || data.flows.length || data.cold_spots.length || data.open_needs.length) {
+        control.addTo(map);
+      }
       el.dataset.ready = "true";
     });
   }).catch(function () {
