@@ -58,6 +58,7 @@ class Result:
     target: str = ""
     target_seconds: float | None = None  # the median must be under this
     target_ratio: float | None = None  # and at most this many times the floor
+    checked: bool | None = None  # a target that is not a time (a size), checked by the benchmark
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -68,6 +69,8 @@ class Result:
 
     @property
     def met(self) -> bool | None:
+        if self.checked is not None:
+            return self.checked
         if self.target_seconds is None and self.target_ratio is None:
             return None
         ok = self.target_seconds is None or self.timing.median < self.target_seconds

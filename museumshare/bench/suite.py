@@ -169,6 +169,29 @@ def map_aggregation(ctx: Context, repeat: int) -> list[Result]:
     return results
 
 
+def boundaries(ctx: Context, repeat: int) -> Result:
+    """The district boundaries as a browser fetches them (gzipped), and their weight."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    sizes = []
+
+    def fetch() -> None:
+        response = client.get("/geo/district.geojson", HTTP_ACCEPT_ENCODING="gzip")
+        if response.status_code != 200 or response["Content-Encoding"] != "gzip":
+            raise RuntimeError(f"the district boundaries answered {response.status_code}, not gzipped")
+        sizes.append(len(response.content))
+
+    timing = timed(fetch, repeat=repeat, warmup=ctx.warmup)
+    size = sizes[-1]
+    return Result(
+        "map.boundaries.district",
+        f"Map: the district boundaries, gzipped ({size / 1000:,.0f} kB)",
+        timing,
+        target="under 1 MB gzipped",
+        checked=size < 1_000_000,
+        extra={"gzip_bytes": size},
+    )
+
+
 def lists(ctx: Context, repeat: int) -> list[Result]:
     """List pages and API list endpoints with filters, signed in, against a bare view of the same rows."""
     client = Client(HTTP_HOST="127.0.0.1")  # a host every deployment allows, as a browser on the machine would send

@@ -27,6 +27,7 @@ EXPECTED = {
     "map.district.member.objects",
     "map.district.member.activities",
     "map.district.anyone.activities",
+    "map.boundaries.district",
     "list.activities",
     "list.loans",
     "api.activities",
@@ -86,6 +87,9 @@ def test_a_target_is_met_only_under_its_time_and_within_its_ratio() -> None:
     assert Result("b", "B", fast, "floor", floor, target_seconds=1.0, target_ratio=1.5).met is False
     assert Result("c", "C", slow, target_seconds=1.0).met is False
     assert Result("d", "D", slow).met is None
+    # A size, not a time: the benchmark checks it.
+    assert Result("e", "E", slow, target="under 1 MB", checked=True).met is True
+    assert Result("f", "F", fast, target="under 1 MB", checked=False).met is False
     assert Result("a", "A", fast, "floor", floor).ratio == pytest.approx(0.5 / 0.3)
 
 

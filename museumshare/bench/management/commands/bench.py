@@ -57,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError("No benchmark data here: run with --fresh, or run generate_benchmark_data first.")
         self.step("Annual report", lambda: self.results.extend(suite.report(self.ctx, repeat, self.workdir)))
         self.step("Map aggregation", lambda: self.results.extend(suite.map_aggregation(self.ctx, repeat)))
+        self.step("Map boundaries", lambda: self.results.append(suite.boundaries(self.ctx, repeat)))
         self.step("List pages and API", lambda: self.results.extend(suite.lists(self.ctx, max(repeat, 20))))
         self.step("Imports", lambda: self.results.extend(suite.imports(self.ctx, min(repeat, 2), self.workdir)))
         self.step("Returns", lambda: self.results.extend(suite.return_upload(self.ctx, repeat)))
