@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
         "YearStatusEnum": "museumshare.returns.models.YearStatus",
         "SectionEnum": "museumshare.returns.models.Section",
         "SourceEnum": "museumshare.returns.models.Source",
+        # Needs and offers: their kinds, and a visibility of public or private only.
+        "ActivityVisibilityEnum": "museumshare.activities.models.Visibility",
+        "NeedKindEnum": "museumshare.needs.models.Kind",
+        "NeedVisibilityEnum": "museumshare.needs.models.Visibility",
     },
 }
 
