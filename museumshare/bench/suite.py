@@ -5,8 +5,6 @@ generated there. Each function returns `Result`s (see measure.py); the targets a
 issues set.
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +32,6 @@ from museumshare.reports.compute import compute
 from museumshare.reports.files import draft
 from museumshare.returns import services as returns_services
 from museumshare.returns import spreadsheet
-from museumshare.returns.importer import export_csv
 from museumshare.returns.models import ReportingYear, Return, ReturnStatus, Source, YearStatus
 
 User = get_user_model()
@@ -80,18 +77,13 @@ def _user(email: str) -> Any:
 
 def report(ctx: Context, repeat: int, workdir: Path) -> list[Result]:
     year = ctx.year
-    csv_path = workdir / "returns.csv"
-    with csv_path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        for n, reporting_year in enumerate(ReportingYear.objects.order_by("year")):
-            buffer = io.StringIO()
-            export_csv(year=reporting_year, out=buffer)
-            rows = list(csv.reader(io.StringIO(buffer.getvalue())))
-            writer.writerows(rows if n == 0 else rows[1:])
+    # What an analyst downloads today: each year's returns, exported as CSV by the export_returns command.
+    exported = workdir / "returns"
+    floors.export_returns_csv(exported)
     product = timed(lambda: compute(year).as_json(), repeat=repeat, warmup=ctx.warmup)
     sql = timed(lambda: floors.report_sql(year), repeat=repeat, warmup=ctx.warmup)
     indicators = timed(lambda: compute(year, with_breakdowns=False).as_json(), repeat=repeat, warmup=ctx.warmup)
-    pandas = timed(lambda: floors.report_pandas(csv_path, year), repeat=repeat, warmup=ctx.warmup)
+    pandas = timed(lambda: floors.report_pandas(exported, year), repeat=repeat, warmup=ctx.warmup)
     label = f"Annual report {years.label(year)}"
     return [
         Result(
@@ -116,7 +108,9 @@ def report(ctx: Context, repeat: int, workdir: Path) -> list[Result]:
 
 
 def report_growth(repeat: int, warmup: int) -> Result:
-    """The report at the current scale, for the growth table (the command runs it at each scale)."""
+    """The report at the current scale, for the growth table (the command runs it at each scale).
+
+    The latest published year: the generated data's last year is closed and not yet published."""
     year = max(ReportingYear.objects.values_list("year", flat=True)) - 1
     return Result(
         "report.growth",
