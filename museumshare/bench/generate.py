@@ -16,13 +16,13 @@ has no audit trail and no history.
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
@@ -32,7 +32,7 @@ from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import years
 from museumshare.loans.models import LONG_LOAN_MONTHS, CollectionObject, Loan, LoanObject, Purpose
 from museumshare.loans.models import Status as LoanStatus
-from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
+from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations
 from museumshare.organisations.models import Kind as OrganisationKind
 from museumshare.organisations.models import Organisation
 from museumshare.programmes.models import (
@@ -216,17 +216,10 @@ class Pool:
     def __init__(self, rng: random.Random, orgs: Sequence[Org], weights: Sequence[float]) -> None:
         self.rng = rng
         self.orgs = list(orgs)
-        self.cumulative = list(_accumulate(weights))
+        self.cumulative = list(accumulate(weights))
 
     def pick(self, k: int = 1) -> list[Org]:
         return self.rng.choices(self.orgs, cum_weights=self.cumulative, k=k)
-
-
-def _accumulate(weights: Sequence[float]) -> Iterator[float]:
-    total = 0.0
-    for weight in weights:
-        total += weight
-        yield total
 
 
 LOCATION = Organisation.LOCATION_FIELDS
@@ -259,7 +252,7 @@ class Generator:
     def register(self) -> None:
         if not Organisation.objects.exists():
             self.progress("Loading the museum register", 0, 1)
-            call_command("import_organisations", str(MAPPING_MUSEUMS_FILE), verbosity=0, stdout=_Null())
+            import_organisations(path=MAPPING_MUSEUMS_FILE)
             self.progress("Loading the museum register", 1, 1)
 
     def synthetic_organisations(self) -> None:
@@ -666,14 +659,6 @@ def _loan_activity_status(status: str) -> str:
     if status in (LoanStatus.RETURNED, LoanStatus.CLOSED):
         return ActivityStatus.COMPLETED
     return ActivityStatus.ACTIVE if status == LoanStatus.ON_LOAN else ActivityStatus.PLANNED
-
-
-class _Null:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ generated there. Each function returns `Result`s (see measure.py); the targets a
 issues set.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from museumshare.bench import activities_file, floors
 from museumshare.bench.measure import Result, timed
 from museumshare.core import years
 from museumshare.loans.models import Loan
+from museumshare.loans.models import Status as LoanStatus
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations
 from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.reports import pdf
@@ -190,22 +191,24 @@ def lists(ctx: Context, repeat: int) -> list[Result]:
     """List pages and API list endpoints with filters, signed in, against a bare view of the same rows."""
     client = Client(HTTP_HOST="127.0.0.1")  # a host every deployment allows, as a browser on the machine would send
     client.force_login(ctx.member)
-    year = ctx.label
+    request = RequestFactory().get("/")
+    request.user = ctx.member
+    activities = f"year={ctx.label}&kind=learning_programme"
     cases: list[tuple[str, str, str, Callable[[], Any]]] = [
         (
             "list.activities",
             "Activities page, one year and kind",
-            f"/activities/?year={year}&kind=learning_programme",
-            lambda: _bare_activities(ctx, LIST_PAGE),
+            f"/activities/?{activities}",
+            lambda: _bare_activities(request, ctx.year, LIST_PAGE),
         ),
-        ("list.loans", "Loans page, one year", f"/loans/?year={year}", lambda: _bare_loans(ctx, LIST_PAGE)),
+        ("list.loans", "Loans page, closed", "/loans/?status=closed", lambda: _bare_loans(request, LIST_PAGE)),
         (
             "api.activities",
             "API: activities, one year and kind",
-            f"/api/v1/activities/?year={year}&kind=learning_programme",
-            lambda: _bare_activities(ctx, API_PAGE),
+            f"/api/v1/activities/?{activities}",
+            lambda: _bare_activities(request, ctx.year, API_PAGE),
         ),
-        ("api.loans", "API: loans, closed", "/api/v1/loans/?status=closed", lambda: _bare_loans(ctx, API_PAGE)),
+        ("api.loans", "API: loans, closed", "/api/v1/loans/?status=closed", lambda: _bare_loans(request, API_PAGE)),
     ]
     results = []
     for name, label, url, bare in cases:
@@ -227,31 +230,27 @@ def lists(ctx: Context, repeat: int) -> list[Result]:
     return results
 
 
-def _bare_activities(ctx: Context, page: int) -> JsonResponse:
-    request = RequestFactory().get("/")
-    request.user = ctx.member
-    rows = list(
-        Activity.objects.visible_to(ctx.member)
-        .in_year(ctx.year)
+# The floors of the lists: views with nothing but the query and JSON, for the same rows as the pages.
+
+
+def _bare_activities(request: HttpRequest, year: int, page: int) -> JsonResponse:
+    rows = (
+        Activity.objects.visible_to(request.user)
+        .in_year(year)
         .filter(kind="learning_programme")
         .order_by("-start_date", "-id")
         .values("id", "title", "kind", "lead__name", "start_date", "end_date", "status")[:page]
     )
-    return _json(request, rows)
+    return JsonResponse({"results": list(rows)}, json_dumps_params={"default": str})
 
 
-def _bare_loans(ctx: Context, page: int) -> JsonResponse:
-    request = RequestFactory().get("/")
-    request.user = ctx.member
-    rows = list(
-        Loan.objects.visible_to(ctx.member)
+def _bare_loans(request: HttpRequest, page: int) -> JsonResponse:
+    rows = (
+        Loan.objects.visible_to(request.user)
+        .filter(status=LoanStatus.CLOSED)
         .order_by("-requested_start", "-id")
         .values("id", "reference", "lender__name", "borrower__name", "status", "requested_start")[:page]
     )
-    return _json(request, rows)
-
-
-def _json(request: HttpRequest, rows: Sequence[Mapping[str, Any]]) -> JsonResponse:
     return JsonResponse({"results": list(rows)}, json_dumps_params={"default": str})
 
 
