@@ -153,7 +153,15 @@ def assert_accessible() -> Any:
     axe = Axe()
 
     def check(page: Any) -> None:
-        results = axe.run(page)
+        from playwright.sync_api import Error
+
+        page.wait_for_load_state()
+        try:
+            results = axe.run(page)
+        except Error:
+            # A navigation the last click started replaced the document under axe: check the new page.
+            page.wait_for_load_state()
+            results = axe.run(page)
         violations = results.response["violations"]
         assert not violations, "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations

@@ -45,6 +45,7 @@ def test_bob_posts_a_need_writes_to_the_gallery_suggested_first_and_links_the_lo
     expect(bobs.get_by_role("heading", level=1)).to_contain_text("Needs and offers")
     assert_accessible(bobs)
     bobs.get_by_role("link", name="Post a need", exact=True).click()
+    expect(bobs.get_by_role("heading", level=1)).to_have_text("Post a need")
     assert_accessible(bobs)
     bobs.get_by_role("button", name="Post the need").click()
     expect(bobs.locator(".error-summary")).to_be_visible()
@@ -82,6 +83,7 @@ def test_bob_posts_a_need_writes_to_the_gallery_suggested_first_and_links_the_lo
 
     # Later: the loan is requested, and bob links it.
     bobs.get_by_role("link", name="Mark as met").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text("Mark the need as met")
     assert_accessible(bobs)
     bobs.get_by_label("The loan that met it").select_option(value=str(portrait_loan.pk))
     bobs.get_by_role("button", name="Mark as met").click()

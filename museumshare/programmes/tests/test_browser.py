@@ -56,6 +56,7 @@ def test_bob_applies_for_a_paid_internship_alice_offers_him_a_place_and_his_eval
     assert_accessible(bobs)
 
     bobs.get_by_role("link", name=f"Apply for {INTERNSHIP}").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text(f"Apply for {INTERNSHIP}")
     assert_accessible(bobs)
     bobs.get_by_role("button", name="Continue").click()
     expect(bobs.locator(".error-summary")).to_be_visible()

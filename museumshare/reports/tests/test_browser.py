@@ -48,6 +48,7 @@ def test_the_analyst_checks_the_draft_publishes_it_and_a_later_edit_does_not_cha
     assert numbers  # the audience figure is a number, not text
 
     page.get_by_role("link", name="Publish the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish the Museum Partnership Report")
     assert_accessible(page)
     page.get_by_role("button", name="Publish the report").click()
     expect(page.locator(".message--success")).to_be_visible()

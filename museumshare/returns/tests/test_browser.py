@@ -66,6 +66,7 @@ def test_alice_submits_her_return_the_analyst_sends_it_back_and_approves_it_afte
     alices = new_context().new_page()
     sign_in(alices, alice)
     alices.get_by_role("link", name="Returns", exact=True).click()
+    expect(alices.get_by_role("heading", level=1)).to_have_text("Returns")
     assert_accessible(alices)
     alices.get_by_role("link", name="National Portrait Gallery 2024/25").click()
     expect(alices.get_by_role("heading", level=1)).to_contain_text("2024/25 return")
@@ -73,6 +74,7 @@ def test_alice_submits_her_return_the_analyst_sends_it_back_and_approves_it_afte
     assert_accessible(alices)
 
     alices.get_by_role("link", name="Complete the return").click()
+    expect(alices.get_by_role("heading", level=1)).to_contain_text("Complete the 2024/25 return")
     assert_accessible(alices)
     alices.get_by_label(PLACEMENTS).fill("4")
     alices.get_by_role("button", name="Save as draft").click()
@@ -161,6 +163,7 @@ def test_a_spreadsheet_with_text_in_a_number_and_a_missing_figure_is_refused_cel
     sign_in(page, alice)
     page.goto(gallery_return.get_absolute_url())
     page.get_by_role("link", name="Upload a spreadsheet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Upload a spreadsheet")
     assert_accessible(page)
     page.get_by_label("The spreadsheet").set_input_files(upload)
     page.get_by_role("button", name="Upload the spreadsheet").click()
