@@ -1,10 +1,12 @@
 """The report's breakdowns: the national museums' partnership work by museum, place, kind and partner.
 
-Each breakdown is a list of rows (a label, a code where there is one, and counts) that a GROUP BY
-in the database computes, so the whole set costs the same fifteen queries however large the
-register. Where two breakdowns share a query (partners by kind and by governance), or a row gathers
-several groups (the local authorities after the top twenty), Python adds up a few groups that
-count nothing twice between them.
+Each breakdown is a list of rows (a label, a code where there is one, and counts) that GROUP BYs
+in the database compute, so the whole set costs the same nine queries however large the register:
+one pass over the year's loans by where they went, one over the places of the year's activities,
+one over their partners, one over the activities by kind, and a few small ones. Python adds up
+the groups each pass returns into the breakdowns that share it (nations, regions and local
+authorities from the loans' places; kinds, governances and new partners from the partners),
+only ever adding groups that count nothing twice between them.
 
 "The national museums" of a year are the organisations asked for a return that year (before the
 year is set up, the national bodies the report covers), each with its sites folded in. The
@@ -14,15 +16,33 @@ whose period overlaps the year, leaving out cancelled work; UK means a place wit
 the Channel Islands and the Isle of Man are abroad.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 from django_countries import countries
 
-from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place, first_met
+from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place, met_before
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import geography, years
 from museumshare.loans.models import DISPLAY_PURPOSES, LONG_LOAN_MONTHS, Loan, LoanObject
@@ -140,19 +160,6 @@ def objects_lent() -> Subquery:
     return Subquery(on_loan.values("n"), output_field=IntegerField())
 
 
-def _loan_counts() -> dict[str, Any]:
-    return {
-        "loans": Count("pk"),
-        "objects": Sum(objects_lent()),
-        # A loan goes to a venue, or to the borrower itself when it names none: both are venues.
-        "venues": Count("venue", distinct=True) + Count("borrower", distinct=True, filter=Q(venue__isnull=True)),
-    }
-
-
-def _counts(row: dict[str, Any], names: tuple[str, ...]) -> Row:
-    return {name: int(row.get(name) or 0) for name in names}
-
-
 LOAN_COUNTS = ("loans", "objects", "venues")
 
 
@@ -165,6 +172,25 @@ def _nations() -> dict[str, str]:
 def _regions() -> dict[str, str]:
     """Each English region's and each other nation's name by GSS code: where the ONS lookup puts districts."""
     return {d.region_code: d.region_name for d in geography.districts_by_code().values()}
+
+
+def _counts(row: dict[str, Any], names: tuple[str, ...]) -> Row:
+    return {name: int(row.get(name) or 0) for name in names}
+
+
+def _total(rows: list[Row], names: tuple[str, ...]) -> Row:
+    """`rows`' counts added up, as one row."""
+    return {name: sum(int(row[name] or 0) for row in rows) for name in names}
+
+
+def _add(rows: list[Row], key: Callable[[Row], Any], names: tuple[str, ...]) -> dict[Any, Row]:
+    """`rows`' counts added up by `key`: for groups that count nothing twice between them."""
+    found: dict[Any, Row] = {}
+    for row in rows:
+        total = found.setdefault(key(row), dict.fromkeys(names, 0))
+        for name in names:
+            total[name] += int(row[name] or 0)
+    return found
 
 
 def _by_nation(found: dict[str, Row], names: tuple[str, ...]) -> list[Row]:
@@ -185,25 +211,92 @@ def _by_region(found: dict[str, Row], names: tuple[str, ...]) -> list[Row]:
     return rows
 
 
-def loans_by_nation(loans: QuerySet[Loan]) -> list[Row]:
-    found = loans.values(nation=at_venue("nation")).annotate(**_loan_counts())
-    return _by_nation({row["nation"]: row for row in found if row["nation"]}, LOAN_COUNTS)
+class MonthDay(Func):
+    """A date as (year × 12 + month) × 100 + day: a later date is 18 whole months or more after an
+    earlier one, as `Loan.months` counts months, when the difference is 1800 or more.
 
+    In the database's own arithmetic: on SQLite, Django's date functions call back into Python for
+    every row, and a year's loans would spend most of their time there."""
 
-def loans_by_region(loans: QuerySet[Loan]) -> list[Row]:
-    uk = loans.annotate(nation=at_venue("nation")).exclude(nation="")
-    found = uk.values(region=at_venue("region_code")).annotate(**_loan_counts())
-    return _by_region({row["region"]: row for row in found}, LOAN_COUNTS)
-
-
-def loans_by_local_authority(loans: QuerySet[Loan]) -> list[Row]:
-    """The local authority districts borrowing most, then the rest together (`local_authorities` of them)."""
-    uk = loans.annotate(nation=at_venue("nation")).exclude(nation="")
-    found: list[Row] = list(
-        uk.values(
-            code=at_venue("district_code"), name=at_venue("district_name"), region=at_venue("region_name")
-        ).annotate(**_loan_counts())
+    arity = 1
+    output_field = IntegerField()
+    template = (
+        "((EXTRACT(YEAR FROM %(expressions)s) * 12 + EXTRACT(MONTH FROM %(expressions)s)) * 100"
+        " + EXTRACT(DAY FROM %(expressions)s))"
     )
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = super().as_sql(compiler, connection, function, template, arg_joiner, **extra_context)
+        return sql, (*params, *params, *params)  # the date is written three times
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        part = "CAST(strftime('%%%%{0}', %(expressions)s) AS INTEGER)"  # '%%' in the SQL Django runs
+        template = f"(({part.format('Y')} * 12 + {part.format('m')}) * 100 + {part.format('d')})"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def loan_places(loans: QuerySet[Loan]) -> list[Row]:
+    """The loans, their objects and venues by the place of the venue (nation, region, district and
+    country), with the loans for display among them, and the long ones among those.
+
+    One grouped pass that every loan breakdown adds up from: a venue has one place, so its group's
+    distinct venues add up across groups without counting a venue twice. A loan's length is worked
+    out as `Loan.months` counts it."""
+    display = Q(purpose__in=DISPLAY_PURPOSES)
+    long = display & Q(length__gte=LONG_LOAN_MONTHS * 100)
+    measured = loans.annotate(length=MonthDay("last") - MonthDay("first"))
+    on_loan = objects_lent()
+    counts = {  # a dict: "objects" is a manager's name too
+        "loans": Count("pk"),
+        "objects": Coalesce(Sum(on_loan), 0),
+        # A loan goes to a venue, or to the borrower itself when it names none: both are venues.
+        "venues": Count("venue", distinct=True) + Count("borrower", distinct=True, filter=Q(venue__isnull=True)),
+        "display_loans": Count("pk", filter=display),
+        "display_objects": Coalesce(Sum(on_loan, filter=display), 0),
+        "long_loans": Count("pk", filter=long),
+        "long_objects": Coalesce(Sum(on_loan, filter=long), 0),
+    }
+    return list(
+        measured.values(
+            nation=at_venue("nation"),
+            region=at_venue("region_code"),
+            region_name=at_venue("region_name"),
+            district=at_venue("district_code"),
+            district_name=at_venue("district_name"),
+            country=at_venue("country"),
+        ).annotate(**counts)
+    )
+
+
+def _lent_in_the_uk(lent: list[Row]) -> list[Row]:
+    return [row for row in lent if row["nation"]]
+
+
+def loans_by_nation(lent: list[Row]) -> list[Row]:
+    return _by_nation(_add(_lent_in_the_uk(lent), itemgetter("nation"), LOAN_COUNTS), LOAN_COUNTS)
+
+
+def loans_by_region(lent: list[Row]) -> list[Row]:
+    return _by_region(_add(_lent_in_the_uk(lent), itemgetter("region"), LOAN_COUNTS), LOAN_COUNTS)
+
+
+def loans_by_local_authority(lent: list[Row]) -> list[Row]:
+    """The local authority districts borrowing most, then the rest together (`local_authorities` of them)."""
+    district = itemgetter("district", "district_name", "region_name")
+    found = [
+        {"code": code, "name": name, "region": region} | counts
+        for (code, name, region), counts in _add(_lent_in_the_uk(lent), district, LOAN_COUNTS).items()
+    ]
     found.sort(key=lambda row: (-row["loans"], row["name"]))
     named = [row for row in found if row["code"]]
     top, rest = named[:TOP_LOCAL_AUTHORITIES], named[TOP_LOCAL_AUTHORITIES:]
@@ -213,43 +306,30 @@ def loans_by_local_authority(loans: QuerySet[Loan]) -> list[Row]:
         for row in top
     ]
     if rest:
-        # A venue is in one district, so the rest's venues add up without counting one twice.
         rows.append(
             {"label": "Other local authorities", "code": None, "region": None, "local_authorities": len(rest)}
-            | {name: sum(row[name] for row in rest) for name in LOAN_COUNTS}
+            | _total(rest, LOAN_COUNTS)
         )
-    for row in found:
-        if not row["code"]:
-            rows.append(
-                {"label": NOT_RECORDED, "code": None, "region": None, "local_authorities": 0}
-                | _counts(row, LOAN_COUNTS)
-            )
+    unrecorded = [row for row in found if not row["code"]]
+    if unrecorded:
+        rows.append(
+            {"label": NOT_RECORDED, "code": None, "region": None, "local_authorities": 0}
+            | _total(unrecorded, LOAN_COUNTS)
+        )
     return rows
 
 
-def loan_lengths(loans: QuerySet[Loan]) -> list[Row]:
-    """Loans for display, short (under 18 months) and long (18 months or more), as `Loan.months` counts."""
-    months = (
-        (ExtractYear("last") - ExtractYear("first")) * 12
-        + ExtractMonth("last")
-        - ExtractMonth("first")
-        - Case(When(last_day__lt=F("first_day"), then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
-    display = (
-        loans.filter(purpose__in=DISPLAY_PURPOSES)
-        .annotate(first_day=ExtractDay("first"), last_day=ExtractDay("last"))
-        .annotate(length=months)
-        .annotate(long=Case(When(length__gte=LONG_LOAN_MONTHS, then=Value(1)), default=Value(0)))
-    )
-    # One pass, grouped by short or long: each loan's length worked out and its objects counted once.
-    counts = {"loans": Count("pk"), "objects": Sum(objects_lent())}  # "objects" by name: it is a manager's too
-    found = {row["long"]: row for row in display.values("long").annotate(**counts)}
-    short, long = found.get(0, {}), found.get(1, {})
+def loan_lengths(lent: list[Row]) -> list[Row]:
+    """Loans for display, short (under 18 months) and long (18 months or more)."""
+    total = _total(lent, ("display_loans", "display_objects", "long_loans", "long_objects"))
     return [
         {"label": "Short loans (under 18 months)", "code": "short"}
-        | {"loans": short.get("loans", 0), "objects": short.get("objects") or 0},
+        | {
+            "loans": total["display_loans"] - total["long_loans"],
+            "objects": total["display_objects"] - total["long_objects"],
+        },
         {"label": "Long loans (18 months or more)", "code": "long"}
-        | {"loans": long.get("loans", 0), "objects": long.get("objects") or 0},
+        | {"loans": total["long_loans"], "objects": total["long_objects"]},
     ]
 
 
@@ -294,44 +374,65 @@ def activities_involving(museums: NationalMuseums, year: int) -> QuerySet[Activi
     return Activity.objects.in_year(year).filter(pk__in=partnered).exclude(status=ActivityStatus.CANCELLED).order_by()
 
 
+def _reached() -> dict[str, tuple[str, Q]]:
+    """Each UK nation and region (and no region recorded, ""), by the name of its count: its label and
+    the places in it."""
+    uk = ~Q(nation="")
+    nations = {f"nation_{i}": (nation, Q(nation=nation)) for i, nation in enumerate(geography.NATIONS)}
+    regions = {f"region_{code or 'none'}": (code, uk & Q(region_code=code)) for code in [*_regions(), ""]}
+    return nations | regions
+
+
 def places(activities: QuerySet[Activity]) -> list[Row]:
-    """Activities with a place in each nation, or each country abroad: an activity in two counts in both."""
-    abroad = Case(When(nation="", then=F("country")), default=Value(""))
+    """Activities with a place in each UK nation and region, and in each country abroad.
+
+    An activity in two places counts once in each nation, region or country it reached: distinct
+    counts, one for each nation and region, in one pass grouped by the country abroad ("" for
+    the UK, where the nations' and regions' counts are)."""
+    counts = {name: Count("activity", distinct=True, filter=there) for name, (_, there) in _reached().items()}
     return list(
         Place.objects.filter(activity__in=activities)
-        .values("nation", abroad=abroad)
-        .annotate(activities=Count("activity", distinct=True))
+        .values(
+            where=Case(When(nation="", then=Value("abroad")), default=Value("uk")),
+            abroad=Case(When(nation="", then=F("country")), default=Value("")),
+        )
+        .annotate(activities=Count("activity", distinct=True), **counts)
         .order_by()
     )
+
+
+def _in_the_uk(placed: list[Row], prefix: str) -> dict[str, Row]:
+    """The UK's counts by nation or region ("nation" or "region" for `prefix`)."""
+    uk = next((row for row in placed if row["where"] == "uk"), {})
+    return {
+        label: {"activities": uk.get(name, 0)} for name, (label, _) in _reached().items() if name.startswith(prefix)
+    }
 
 
 def places_by_nation(placed: list[Row]) -> list[Row]:
-    return _by_nation({row["nation"]: row for row in placed if row["nation"]}, ("activities",))
+    return _by_nation(_in_the_uk(placed, "nation"), ("activities",))
 
 
-def places_by_region(activities: QuerySet[Activity]) -> list[Row]:
-    found = (
-        Place.objects.filter(activity__in=activities)
-        .exclude(nation="")
-        .values(region=F("region_code"))
-        .annotate(activities=Count("activity", distinct=True))
-        .order_by()
-    )
-    return _by_region({row["region"]: row for row in found}, ("activities",))
+def places_by_region(placed: list[Row]) -> list[Row]:
+    found = _in_the_uk(placed, "region")
+    if not found.get("", {}).get("activities"):
+        found.pop("", None)
+    return _by_region(found, ("activities",))
 
 
-def international_by_country(loans: QuerySet[Loan], placed: list[Row]) -> list[Row]:
+def international_by_country(lent: list[Row], placed: list[Row]) -> list[Row]:
     """Loans for display with a venue abroad, and activities with a place abroad, by country."""
-    lent = (
-        loans.filter(purpose__in=DISPLAY_PURPOSES)
-        .annotate(nation=at_venue("nation"))
-        .filter(nation="")
-        .values(abroad=at_venue("country"))
-        .annotate(**{"loans": Count("pk"), "objects": Sum(objects_lent())})
+    abroad = _add(
+        [row for row in lent if not row["nation"] and row["display_loans"]],
+        lambda row: row["country"] or "",
+        ("display_loans", "display_objects"),
     )
-    found: dict[str, Row] = {}
-    for row in [*lent, *(row for row in placed if not row["nation"])]:
-        found.setdefault(str(row["abroad"] or ""), {}).update(row)
+    found: dict[str, Row] = {
+        code: {"loans": row["display_loans"], "objects": row["display_objects"]} for code, row in abroad.items()
+    }
+    for row in placed:
+        if row["where"] == "abroad":
+            found.setdefault(str(row["abroad"] or ""), {})["activities"] = row["activities"]
     rows = [
         {"label": str(countries.name(code) or code) if code else NOT_RECORDED, "code": code or None}
         | _counts(row, ("loans", "objects", "activities"))
@@ -363,17 +464,20 @@ def by_activity_kind(activities: QuerySet[Activity]) -> list[Row]:
     ]
 
 
-def partner_organisations(museums: NationalMuseums, activities: QuerySet[Activity]) -> list[Row]:
-    """The national museums' partners in the year (never the national museums), by kind and governance.
+def partner_organisations(museums: NationalMuseums, activities: QuerySet[Activity], year: int) -> list[Row]:
+    """The national museums' partners in the year (never the national museums) by kind, governance
+    and nation, and how many of them (`new`) none of them had worked with before the year
+    (`activities.first_met`'s rule): one pass for the partners by kind and governance and the new ones.
 
-    Each organisation has one kind and one governance, so the kinds' and governances' counts are
-    sums over these groups that count no organisation twice."""
+    Each organisation has one kind, governance and nation, so counts added up across these groups
+    count no organisation twice."""
     partnered = Partner.objects.filter(activity__in=activities).values("organisation_id")
+    met = met_before(museums.ids, years.start(year))
     return list(
         Organisation.objects.filter(pk__in=partnered)
         .exclude(pk__in=museums.ids)
-        .values("kind", "governance")
-        .annotate(organisations=Count("pk"))
+        .values("kind", "governance", "nation")
+        .annotate(organisations=Count("pk"), new=Count("pk", filter=~Q(met)))
         .order_by()
     )
 
@@ -402,17 +506,13 @@ def by_partner_governance(partners: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (-row["organisations"], row["label"]))
 
 
-def new_partners(museums: NationalMuseums, activities: QuerySet[Activity], year: int) -> list[Row]:
+def new_partners(partners: list[Row]) -> list[Row]:
     """Organisations first worked with in the year: partners this year of a national museum and never
     before of any of them, by nation, then those outside the UK. Each is counted once however many
     national museums worked with it."""
-    found = (
-        first_met(museums.ids, activities, years.start(year))
-        .values("nation")
-        .annotate(organisations=Count("pk"))
-        .order_by()
-    )
-    by_nation = {row["nation"]: row for row in found}
+    by_nation = {
+        nation: {"organisations": row["new"]} for nation, row in _add(partners, itemgetter("nation"), ("new",)).items()
+    }
     abroad = {"label": "Outside the UK", "code": None} | _counts(by_nation.get("", {}), ("organisations",))
     return [*_by_nation(by_nation, ("organisations",)), abroad]
 
@@ -421,21 +521,22 @@ def breakdowns(year: int) -> dict[str, Any]:
     """Every breakdown of reporting year `year` (2020 for 2020/21), as plain data for JSON."""
     museums = national_museums(year)
     loans = loans_out(museums, year)
+    lent = loan_places(loans)
     activities = activities_involving(museums, year)
     placed = places(activities)
-    partners = partner_organisations(museums, activities)
+    partners = partner_organisations(museums, activities, year)
     return {
         "by_museum": by_museum(museums, year),
-        "loans_by_nation": loans_by_nation(loans),
-        "loans_by_region": loans_by_region(loans),
-        "loans_by_local_authority": loans_by_local_authority(loans),
+        "loans_by_nation": loans_by_nation(lent),
+        "loans_by_region": loans_by_region(lent),
+        "loans_by_local_authority": loans_by_local_authority(lent),
         "places_by_nation": places_by_nation(placed),
-        "places_by_region": places_by_region(activities),
-        "international_by_country": international_by_country(loans, placed),
+        "places_by_region": places_by_region(placed),
+        "international_by_country": international_by_country(lent, placed),
         "by_activity_kind": by_activity_kind(activities),
         "by_partner_kind": by_partner_kind(partners),
         "by_partner_governance": by_partner_governance(partners),
-        "new_partners": new_partners(museums, activities, year),
-        "loan_lengths": loan_lengths(loans),
+        "new_partners": new_partners(partners),
+        "loan_lengths": loan_lengths(lent),
         "map_venues": map_venues(loans),
     }

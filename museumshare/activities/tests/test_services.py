@@ -5,7 +5,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from museumshare.accounts.models import User
-from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility, new_partners
+from museumshare.activities.models import (
+    Activity,
+    Kind,
+    PartnerRole,
+    Visibility,
+    first_met,
+    met_before,
+    new_partners,
+)
 from museumshare.activities.services import PlaceSpec, activity_create, activity_create_many, activity_update
 from museumshare.core.models import AuditEntry
 from museumshare.organisations.models import Organisation
@@ -87,6 +95,32 @@ def test_work_that_was_cancelled_does_not_make_a_partner_old(
     exhibition(alice, portrait_gallery, laing, title="Portraits again", external_ref="again")
 
     assert list(new_partners(portrait_gallery, 2020)) == [laing]
+
+
+def test_first_met_and_met_before_are_one_rule_in_two_shapes(
+    alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    school = Organisation.objects.create(
+        name="Heaton Manor School", slug="heaton-manor-school", kind="school", nation="England"
+    )
+    university = Organisation.objects.create(
+        name="Newcastle University", slug="newcastle-university", kind="university", nation="England"
+    )
+    earlier = {"start_date": date(2019, 6, 1), "end_date": date(2019, 9, 1)}
+    exhibition(alice, portrait_gallery, laing, external_ref="1", **earlier)
+    exhibition(alice, portrait_gallery, school, external_ref="2", status="cancelled", **earlier)
+    exhibition(alice, laing, university, external_ref="3", **earlier)  # not the gallery's work
+    for n, partner in enumerate([laing, school, university]):
+        exhibition(alice, portrait_gallery, partner, external_ref=f"2020-{n}")
+    this_year = Activity.objects.in_year(2020).involving(portrait_gallery)
+    start = date(2020, 4, 1)
+
+    found = first_met([portrait_gallery.pk], this_year, start)
+    asked = Organisation.objects.filter(pk__in=[laing.pk, school.pk, university.pk]).exclude(
+        met_before([portrait_gallery.pk], start)
+    )
+
+    assert set(found) == set(asked) == {school, university}
 
 
 @pytest.mark.parametrize(
