@@ -11,7 +11,9 @@
     input.setAttribute("hx-trigger", "input changed delay:250ms");
     input.setAttribute("hx-target", "#organisation-options");
     input.setAttribute("hx-swap", "innerHTML");
-    input.setAttribute("hx-sync", "this:replace");
+    // The boxes share the list, so they share one queue: a newer lookup from any box cancels an
+    // older one, whose late answer would otherwise fill the list with the wrong box's suggestions.
+    input.setAttribute("hx-sync", "#organisation-options:replace");
     if (window.htmx) { window.htmx.process(input); }
   });
   // Each box has its own name (partners-0-organisation, ...); the lookup wants only q.
