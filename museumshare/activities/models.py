@@ -108,9 +108,12 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         if not user.is_authenticated:
             return self.filter(visibility=Visibility.PUBLIC)
         mine = _member_organisations(user)
-        partnered = Partner.objects.filter(activity=OuterRef("pk"), organisation__in=mine)
+        # The activities their organisations are partners on, gathered once (an organisation's own
+        # partner rows, by index), not an EXISTS probed for each partners-only activity: 220 → 130 ms
+        # for the map's year at national scale on SQLite (make bench).
+        partnered = Partner.objects.filter(organisation__in=mine).values("activity_id")
         return self.filter(
-            Q(visibility=Visibility.PUBLIC) | Q(lead__in=mine) | (Q(visibility=Visibility.PARTNERS) & Exists(partnered))
+            Q(visibility=Visibility.PUBLIC) | Q(lead__in=mine) | Q(visibility=Visibility.PARTNERS, pk__in=partnered)
         )
 
     def in_year(self, year: int) -> "ActivityQuerySet":
