@@ -2,8 +2,8 @@
 
 Reading: by `visible_to`, filtered with the boards' own form, so the API and the boards can never
 disagree; a private need or offer is a 404 to anyone outside its organisation, analysts and
-administrators. Writing: an organisation's editors post, change and withdraw its needs and offers,
-each checked by the web page's form (NeedForm, OfferForm, WithdrawForm) and written by the same
+administrators. Writing: an organisation's editors post, change, withdraw and reopen its needs and offers,
+each checked by the web page's form (NeedForm, OfferForm, NoteForm) and written by the same
 services, which record it in the audit log.
 """
 
@@ -35,7 +35,7 @@ from museumshare.api.serializers import (
 )
 from museumshare.api.views import errors, service_refusals
 from museumshare.needs import services
-from museumshare.needs.forms import NeedFilterForm, NeedForm, OfferFilterForm, OfferForm, PostedForm, WithdrawForm
+from museumshare.needs.forms import NeedFilterForm, NeedForm, NoteForm, OfferFilterForm, OfferForm, PostedForm
 from museumshare.needs.models import Need, Offer
 from museumshare.organisations.forms import OrganisationField
 from museumshare.organisations.models import Organisation
@@ -182,13 +182,13 @@ class PostedOfferInputSerializer(_PostedInput):
         extra_kwargs = TO_THE_FORM | {"capacity": {"max_value": 2147483647}}
 
 
-class WithdrawInputSerializer(serializers.Serializer[Any]):
-    """Why a need is withdrawn, checked by the web page's WithdrawForm."""
+class NoteInputSerializer(serializers.Serializer[Any]):
+    """Why a need is withdrawn or reopened, checked by the web page's NoteForm."""
 
     note = serializers.CharField(required=False, allow_blank=True, help_text="Why (optional); up to 2,000 characters.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        form = WithdrawForm({"note": attrs.get("note", "")})
+        form = NoteForm({"note": attrs.get("note", "")})
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         return {"note": form.cleaned_data["note"]}
@@ -216,7 +216,12 @@ def _documented(
         ),
         withdraw=extend_schema(
             summary=f"Withdraw the {noun}: off the board, no longer suggested (editors at its organisation)",
-            request=WithdrawInputSerializer if note else None,
+            request=NoteInputSerializer if note else None,
+            responses={200: output, **errors(400, 401, 403, 404)},
+        ),
+        reopen=extend_schema(
+            summary=f"Reopen the {noun} ({'met or ' if note else ''}withdrawn): back on the board (its editors)",
+            request=NoteInputSerializer if note else None,
             responses={200: output, **errors(400, 401, 403, 404)},
         ),
     )
@@ -238,8 +243,8 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         # What the browsable API's forms offer; the answer is always the record as it is read.
         if self.action in ("create", "partial_update"):
             return self.input_serializer
-        if self.action == "withdraw":
-            return WithdrawInputSerializer
+        if self.action in ("withdraw", "reopen"):
+            return NoteInputSerializer
         return super().get_serializer_class()
 
     def _present(self, posted: Need | Offer, code: int = status.HTTP_200_OK) -> Response:
@@ -268,11 +273,19 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, self._withdraw)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, self._reopen)
+
+    def _step(self, request: Request, step: Callable[[Any, str], None]) -> Response:
+        """Withdraw or reopen the need or offer, with the note the request gives."""
         posted = self.get_object()
-        serializer = WithdrawInputSerializer(data=request.data)
+        serializer = NoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_refusals():
-            self._withdraw(posted, serializer.validated_data["note"])
+            step(posted, serializer.validated_data["note"])
         return self._present(posted)
 
     def _create(self, data: dict[str, Any]) -> Need | Offer:
@@ -282,6 +295,9 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         raise NotImplementedError
 
     def _withdraw(self, posted: Any, note: str) -> None:
+        raise NotImplementedError
+
+    def _reopen(self, posted: Any, note: str) -> None:
         raise NotImplementedError
 
 
@@ -302,6 +318,9 @@ class NeedViewSet(_PostedViewSet):
     def _withdraw(self, posted: Need, note: str) -> None:
         services.need_withdraw(need=posted, actor=self.request.user, note=note)
 
+    def _reopen(self, posted: Need, note: str) -> None:
+        services.need_reopen(need=posted, actor=self.request.user, note=note)
+
 
 @_documented("offer", "Make an offer", OfferSerializer, PostedOfferInputSerializer, note=False)
 class OfferViewSet(_PostedViewSet):
@@ -320,3 +339,6 @@ class OfferViewSet(_PostedViewSet):
     def _withdraw(self, posted: Offer, note: str) -> None:
         # An offer is withdrawn without a note, as on its web page.
         services.offer_withdraw(offer=posted, actor=self.request.user)
+
+    def _reopen(self, posted: Offer, note: str) -> None:
+        services.offer_reopen(offer=posted, actor=self.request.user)

@@ -86,8 +86,8 @@ class ReturnPermission(BasePermission):
 
 
 class PostedPermission(BasePermission):
-    """Needs and offers: editors post them for their organisations; the organisation's editors change
-    and withdraw them (administrators may do all). The view names its `model`, Need or Offer."""
+    """Needs and offers: editors post them for their organisations; the organisation's editors change,
+    withdraw and reopen them (administrators may do all). The view names its `model`, Need or Offer."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         noun = view.model._meta.model_name
@@ -100,5 +100,5 @@ class PostedPermission(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         noun = view.model._meta.model_name
-        self.message = f"Only editors at the organisation that posted this {noun} can change or withdraw it."
+        self.message = f"Only editors at the organisation that posted this {noun} can change, withdraw or reopen it."
         return bool(request.user.has_perm(f"needs.change_{noun}", obj))

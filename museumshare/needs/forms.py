@@ -329,9 +329,11 @@ class MetForm(forms.Form):
         )
 
 
-class WithdrawForm(forms.Form):
+class NoteForm(forms.Form):
+    """Why a need or an offer is withdrawn or reopened: a note for its history."""
+
     note = forms.CharField(
-        label="Why (optional)",
+        label="Why",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

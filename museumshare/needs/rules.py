@@ -1,8 +1,8 @@
 """Who may do what with needs and offers.
 
 Anyone may see a public need or offer; a private one only its organisation's people, analysts and
-administrators (the same rule as `visible_to`). An organisation's editors post, change and
-withdraw its needs and offers, and mark its needs met. Editors at any organisation may start a
+administrators (the same rule as `visible_to`). An organisation's editors post, change, withdraw
+and reopen its needs and offers, and mark its needs met. Editors at any organisation may start a
 conversation about a need they can see: the need's own editors with an organisation that could
 meet it, others with the organisation that posted it.
 """

@@ -123,6 +123,19 @@ def need_mark_met(
     return _move(need, actor, NeedStatus.MET, note, met_activity=activity, met_loan=loan, met_at=timezone.now())
 
 
+@transaction.atomic
+def need_reopen(*, need: Need, actor: Any, note: str = "") -> Need:
+    """A met or withdrawn need back on the board: in conversation again if anyone has written about
+    it, open otherwise. A met need no longer names the loan or activity that met it; its history
+    keeps both steps."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _require_editor(actor, need.organisation)
+    if need.status in UNMET:
+        raise Refused(f"This need is {need.get_status_display().lower()}, so there is nothing to reopen.")
+    to = NeedStatus.IN_CONVERSATION if need.conversations.exists() else NeedStatus.OPEN
+    return _move(need, actor, to, note or "Reopened.", met_activity=None, met_loan=None, met_at=None)
+
+
 # Conversations
 
 
@@ -236,11 +249,19 @@ def offer_update(*, offer: Offer, actor: Any, data: dict[str, Any]) -> dict[str,
     return _save_changes(offer, actor, "offer.update", data)
 
 
-@transaction.atomic
 def offer_withdraw(*, offer: Offer, actor: Any) -> Offer:
+    return _offer_move(offer, actor, OfferStatus.WITHDRAWN, "offer.withdraw")
+
+
+def offer_reopen(*, offer: Offer, actor: Any) -> Offer:
+    return _offer_move(offer, actor, OfferStatus.OPEN, "offer.reopen")
+
+
+@transaction.atomic
+def _offer_move(offer: Offer, actor: Any, to: OfferStatus, action: str) -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _require_editor(actor, offer.organisation)
-    if offer.status == OfferStatus.WITHDRAWN:
-        raise Refused("This offer is withdrawn already.")
-    _save_changes(offer, actor, "offer.withdraw", {"status": OfferStatus.WITHDRAWN})
+    if offer.status == to:
+        raise Refused(f"This offer is {to.label.lower()} already.")
+    _save_changes(offer, actor, action, {"status": to})
     return offer

@@ -11,6 +11,7 @@ urlpatterns = [
     path("needs/<int:pk>/", views.need_detail, name="detail"),
     path("needs/<int:pk>/edit/", views.need_edit, name="edit"),
     path("needs/<int:pk>/withdraw/", views.need_withdraw, name="withdraw"),
+    path("needs/<int:pk>/reopen/", views.need_reopen, name="reopen"),
     path("needs/<int:pk>/conversation/", views.conversation_start, name="converse"),
     path("needs/<int:pk>/met/", views.need_met, name="met"),
     path("needs/offers/", views.offer_board, name="offers"),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("needs/offers/<int:pk>/", views.offer_detail, name="offer"),
     path("needs/offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("needs/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("needs/offers/<int:pk>/reopen/", views.offer_reopen, name="offer_reopen"),
     path("organisations/<slug:slug>/needs/", views.for_organisation, name="for_organisation"),
 ]

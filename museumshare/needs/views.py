@@ -27,9 +27,9 @@ from museumshare.needs.forms import (
     MetForm,
     NeedFilterForm,
     NeedForm,
+    NoteForm,
     OfferFilterForm,
     OfferForm,
-    WithdrawForm,
 )
 from museumshare.needs.models import Need, NeedQuerySet, NeedStatus, Offer, OfferQuerySet, OfferStatus
 from museumshare.organisations.models import Membership, Organisation
@@ -285,13 +285,26 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     need = _get_editable_need(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
 
     def save() -> tuple[Need, str]:
         services.need_withdraw(need=need, actor=request.user, note=form.cleaned_data["note"])
         return need, f"‘{need.title}’ is withdrawn: it is off the board and no longer suggested."
 
     return _form_page(request, form, save, "needs/withdraw.html", {"posted": need, "what": "need"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _get_editable_need(request, pk)
+    form = NoteForm(request.POST if request.method == "POST" else None)
+
+    def save() -> tuple[Need, str]:
+        reopened = services.need_reopen(need=need, actor=request.user, note=form.cleaned_data["note"])
+        return reopened, f"‘{need.title}’ is {reopened.get_status_display().lower()} again: it is back on the board."
+
+    return _form_page(request, form, save, "needs/reopen.html", {"posted": need, "what": "need"})
 
 
 @login_required
@@ -325,13 +338,26 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _get_editable_offer(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
 
     def save() -> tuple[Offer, str]:
         services.offer_withdraw(offer=offer, actor=request.user)
         return offer, f"‘{offer.title}’ is withdrawn: it is off the board and no longer suggested."
 
     return _form_page(request, form, save, "needs/withdraw.html", {"posted": offer, "what": "offer"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _get_editable_offer(request, pk)
+    form = NoteForm(request.POST if request.method == "POST" else None)
+
+    def save() -> tuple[Offer, str]:
+        services.offer_reopen(offer=offer, actor=request.user)
+        return offer, f"‘{offer.title}’ is open again: it is back on the board."
+
+    return _form_page(request, form, save, "needs/reopen.html", {"posted": offer, "what": "offer"})
 
 
 # Conversations and meeting a need

@@ -151,6 +151,7 @@ def test_others_cannot_change_or_withdraw_a_need_and_a_private_one_is_not_found(
         for need, code in zip((public, private), codes, strict=True):
             assert client.patch(f"/api/v1/needs/{need.pk}/", {"title": "Ours"}, format="json").status_code == code
             assert client.post(f"/api/v1/needs/{need.pk}/withdraw/", {}, format="json").status_code == code
+            assert client.post(f"/api/v1/needs/{need.pk}/reopen/", {}, format="json").status_code == code
     assert set(Need.objects.values_list("title", "status")) == {(PORTRAITS_NEED, "open"), ("Storage", "open")}
     assert not audit.history(public).exclude(action="need.create").exists()
 
@@ -170,6 +171,19 @@ def test_an_editor_withdraws_a_need_once(api_as: ApiAs, bob: User, laing: Organi
     too_long = api_as("bob").post(f"/api/v1/needs/{post_need(bob, laing).pk}/withdraw/", {"note": "x" * 2001},
                                   format="json")  # fmt: skip
     assert too_long.json()["errors"] == {"note": ["Keep the note to 2,000 characters or fewer."]}
+
+
+def test_an_editor_reopens_a_withdrawn_need(api_as: ApiAs, bob: User, laing: Organisation) -> None:
+    need = post_need(bob, laing)
+    open_already = api_as("bob").post(f"/api/v1/needs/{need.pk}/reopen/", {}, format="json")
+    assert open_already.status_code == 400
+    assert open_already.json()["errors"] == {"non_field_errors": ["This need is open, so there is nothing to reopen."]}
+    api_as("bob").post(f"/api/v1/needs/{need.pk}/withdraw/", {}, format="json")
+
+    answer = api_as("bob").post(f"/api/v1/needs/{need.pk}/reopen/", {"note": "Still looking."}, format="json")
+
+    assert (answer.status_code, answer.json()["status"]) == (200, "open")
+    assert need.events.last().note == "Still looking."  # type: ignore[union-attr]
 
 
 def test_an_editor_makes_changes_and_withdraws_an_offer(
@@ -193,6 +207,9 @@ def test_an_editor_makes_changes_and_withdraws_an_offer(
     assert api_as("alice").post(f"/api/v1/offers/{offer.pk}/withdraw/").json()["status"] == "withdrawn"
     assert [e.action for e in audit.history(offer)] == ["offer.withdraw", "offer.update", "offer.create"]
     assert api_as("alice").post(f"/api/v1/offers/{offer.pk}/withdraw/").status_code == 400
+    assert api_as("bob").post(f"/api/v1/offers/{offer.pk}/reopen/").status_code == 404  # private to the Gallery
+    assert api_as("alice").post(f"/api/v1/offers/{offer.pk}/reopen/").json()["status"] == "open"
+    assert api_as("alice").post(f"/api/v1/offers/{offer.pk}/reopen/").status_code == 400
 
 
 def test_needs_and_offers_are_withdrawn_never_deleted(api_as: ApiAs, bob: User, laing: Organisation) -> None:

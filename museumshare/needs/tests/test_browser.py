@@ -4,7 +4,8 @@ bob, an editor at the Laing Art Gallery, posts a need to borrow 18th-century por
 exhibition; museumshare suggests alice's National Portrait Gallery first, with its reasons; bob
 writes to it, and its Head of Partnerships gets the email; once the loan is requested bob links it
 and the need shows as met; the analyst's figures count it. On the map, charlie turns on the unmet
-needs and finds bob's public need, never alice's private one. Every page visited is checked with axe.
+needs and finds bob's public need, never alice's private one. bob withdraws a need and, when the
+exhibition is back on, reopens it. Every page visited is checked with axe.
 """
 
 import os
@@ -160,3 +161,38 @@ def test_charlie_turns_on_the_unmet_needs_on_the_map_and_follows_one_to_the_boar
     expect(page.locator(".atlas-need")).to_have_count(0)
     expect(page.get_by_role("checkbox", name="Show unmet needs")).not_to_be_checked()
     assert "needs=on" not in page.url
+
+
+def test_bob_withdraws_his_need_finds_it_among_the_withdrawn_and_reopens_it(
+    new_context: CreateContextCallback, assert_accessible: AssertAccessible, need: Need, bob: User
+) -> None:
+    bobs = new_context().new_page()
+    sign_in(bobs, bob)
+    bobs.goto(need.get_absolute_url())
+    bobs.get_by_role("link", name="Withdraw it").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text("Withdraw the need")
+    assert_accessible(bobs)
+    bobs.get_by_label("Why (optional)").fill("The exhibition is postponed.")
+    bobs.get_by_role("button", name="Withdraw the need").click()
+    expect(bobs.locator(".message--success")).to_contain_text("is withdrawn")
+    expect(bobs.locator(".tags")).to_contain_text("Withdrawn")
+    assert_accessible(bobs)
+
+    bobs.goto("/needs/")
+    expect(bobs.get_by_role("link", name=PORTRAITS_NEED)).to_have_count(0)
+    bobs.goto("/needs/?show=withdrawn")
+    bobs.get_by_role("link", name=PORTRAITS_NEED).click()
+
+    # The exhibition is back on: bob reopens the need, and it is on the board again.
+    bobs.get_by_role("link", name="Reopen it").click()
+    expect(bobs.get_by_role("heading", level=1)).to_contain_text("Reopen the need")
+    assert_accessible(bobs)
+    bobs.get_by_label("Why (optional)").fill("The exhibition is back on for 2027.")
+    bobs.get_by_role("button", name="Reopen the need").click()
+    expect(bobs.locator(".message--success")).to_contain_text("is open again: it is back on the board")
+    expect(bobs.locator(".tags")).to_contain_text("Open")
+    expect(bobs.get_by_text("The exhibition is back on for 2027.")).to_be_visible()  # in its history
+    assert_accessible(bobs)
+    bobs.goto("/needs/")
+    expect(bobs.get_by_role("link", name=PORTRAITS_NEED)).to_be_visible()
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN

@@ -17,7 +17,7 @@ from museumshare.core import audit
 from museumshare.loans.models import Loan
 from museumshare.needs import services
 from museumshare.needs.demo import GAINSBOROUGHS_HOUSE, GLYNN_VIVIAN, ULSTER_MUSEUM, load_demo_needs
-from museumshare.needs.models import Need, NeedStatus, Offer, OfferStatus, SkillsArea
+from museumshare.needs.models import UNMET, Need, NeedStatus, Offer, OfferStatus, SkillsArea
 from museumshare.needs.models import SkillsArea as NeedSkillsArea
 from museumshare.needs.tests.conftest import HEAD_OF_PARTNERSHIPS, PORTRAITS_NEED, post_need
 from museumshare.organisations.importer import import_organisations
@@ -157,6 +157,49 @@ def test_an_offer_is_made_changed_and_withdrawn_by_its_editors(
     services.offer_withdraw(offer=offer, actor=alice)
     assert Offer.objects.get(pk=offer.pk).status == OfferStatus.WITHDRAWN
     assert [e.action for e in audit.history(offer)] == ["offer.withdraw", "offer.update", "offer.create"]
+
+    with pytest.raises(PermissionDenied):
+        services.offer_reopen(offer=offer, actor=bob)
+    services.offer_reopen(offer=offer, actor=alice)
+    assert Offer.objects.get(pk=offer.pk).status == OfferStatus.OPEN
+    assert audit.history(offer).first().action == "offer.reopen"  # type: ignore[union-attr]
+    with pytest.raises(services.Refused, match="open already"):
+        services.offer_reopen(offer=offer, actor=alice)
+
+
+def test_a_met_need_reopened_is_back_on_the_board_and_no_longer_names_the_work_that_met_it(
+    need: Need, bob: User, alice: User, portrait_loan: Loan
+) -> None:
+    services.need_mark_met(need=need, actor=bob, loan=portrait_loan)
+    with pytest.raises(PermissionDenied):
+        services.need_reopen(need=need, actor=alice)
+
+    services.need_reopen(need=need, actor=bob, note="The loan fell through.")
+
+    need.refresh_from_db()
+    assert (need.status, need.met_loan, need.met_activity, need.met_at) == (NeedStatus.OPEN, None, None, None)
+    assert Need.objects.visible_to(alice).filter(status__in=UNMET, pk=need.pk).exists()
+    assert [(e.status, e.note) for e in need.events.all()][-2:] == [
+        (NeedStatus.MET, f"Met by {portrait_loan}."),
+        (NeedStatus.OPEN, "The loan fell through."),
+    ]
+    assert audit.history(need).first().action == "need.open"  # type: ignore[union-attr]
+    with pytest.raises(services.Refused, match="nothing to reopen"):
+        services.need_reopen(need=need, actor=bob)
+
+
+def test_a_withdrawn_need_someone_wrote_about_is_reopened_in_conversation(
+    need: Need, bob: User, alice: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    services.conversation_start(
+        need=need, actor=alice, from_organisation=portrait_gallery, to_organisation=laing, message="We could help."
+    )
+    services.need_withdraw(need=need, actor=bob)
+
+    reopened = services.need_reopen(need=need, actor=bob)
+
+    assert reopened.status == Need.objects.get(pk=need.pk).status == NeedStatus.IN_CONVERSATION
+    assert need.events.last().note == "Reopened."  # type: ignore[union-attr]
 
 
 def test_the_demo_posts_needs_and_offers_between_real_museums_once(

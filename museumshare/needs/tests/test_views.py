@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from museumshare.accounts.models import User
 from museumshare.loans.models import Loan
-from museumshare.needs import aggregate, figures
-from museumshare.needs.models import Need, NeedStatus, Offer
+from museumshare.needs import aggregate, figures, services
+from museumshare.needs.models import Need, NeedStatus, Offer, OfferStatus
 from museumshare.needs.models import Visibility as NeedVisibility
 from museumshare.needs.tests.conftest import FINE_ART, PORTRAITS_NEED, post_need
 from museumshare.organisations.models import Organisation
@@ -119,7 +119,7 @@ def test_a_member_may_post_only_for_organisations_they_edit_for(bob: User, portr
     assert not Need.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["edit/", "withdraw/", "met/"])
+@pytest.mark.parametrize("path", ["edit/", "withdraw/", "met/", "reopen/"])
 def test_people_outside_the_organisation_cannot_change_its_need(
     need: Need, alice: User, charlie: User, path: str
 ) -> None:
@@ -133,6 +133,7 @@ def test_people_outside_the_organisation_cannot_change_its_need(
 def test_non_members_cannot_change_an_offer(offer: Offer, bob: User) -> None:
     assert client_for(bob).post(f"{offer.get_absolute_url()}edit/", {"title": "Mine now"}).status_code == 403
     assert client_for(bob).post(f"{offer.get_absolute_url()}withdraw/").status_code == 403
+    assert client_for(bob).post(f"{offer.get_absolute_url()}reopen/").status_code == 403
 
 
 def test_someone_without_an_organisation_cannot_start_a_conversation(need: Need, charlie: User) -> None:
@@ -284,9 +285,42 @@ def test_each_form_page_shows_its_heading_and_a_way_back(need: Need, offer: Offe
         (alice, "/needs/offers/new/", "<h1>Make an offer</h1>", "/needs/offers/"),
         (alice, f"{offer.get_absolute_url()}edit/", "Change the offer", offer.get_absolute_url()),
         (alice, f"{offer.get_absolute_url()}withdraw/", "Withdraw the offer", offer.get_absolute_url()),
+        (bob, f"{need.get_absolute_url()}reopen/", "Reopen the need", need.get_absolute_url()),
+        (alice, f"{offer.get_absolute_url()}reopen/", "Reopen the offer", offer.get_absolute_url()),
     ]
     for user, path, heading, back in pages:
         page = client_for(user).get(path).content.decode()
         assert heading in page, path
         assert f'<a href="{back}">Cancel</a>' in page, path
     assert 'name="note"' not in client_for(alice).get(f"{offer.get_absolute_url()}withdraw/").content.decode()
+
+
+def test_a_withdrawn_need_is_reopened_from_its_page_and_an_open_one_cannot_be(need: Need, bob: User) -> None:
+    services.need_withdraw(need=need, actor=bob)
+    client = client_for(bob)
+    page = client.get(need.get_absolute_url()).content.decode()
+    assert "the need is withdrawn" in page
+    assert f'href="{need.get_absolute_url()}reopen/">Reopen it</a>' in page
+
+    answer = client.post(f"{need.get_absolute_url()}reopen/", {"note": "We need it after all."}, follow=True)
+
+    assert answer.redirect_chain[-1][0] == need.get_absolute_url()
+    assert f"‘{PORTRAITS_NEED}’ is open again: it is back on the board." in answer.content.decode()
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
+    refused = client.post(f"{need.get_absolute_url()}reopen/", {"note": ""})
+    assert refused.status_code == 200
+    assert "This need is open, so there is nothing to reopen." in refused.content.decode()
+
+
+def test_a_withdrawn_offer_is_reopened_from_its_page(offer: Offer, alice: User) -> None:
+    services.offer_withdraw(offer=offer, actor=alice)
+    client = client_for(alice)
+    assert (
+        f'href="{offer.get_absolute_url()}reopen/">Reopen it</a>'
+        in client.get(offer.get_absolute_url()).content.decode()
+    )
+
+    answer = client.post(f"{offer.get_absolute_url()}reopen/", follow=True)
+
+    assert f"‘{offer.title}’ is open again" in answer.content.decode()
+    assert Offer.objects.get(pk=offer.pk).status == OfferStatus.OPEN
