@@ -225,7 +225,8 @@ def bar_chart(labels: list[str], values: list[float], *, xlabel: str, chart_id: 
 
 def venue_map(venues: list[dict[str, Any]], *, chart_id: str, title: str) -> SafeString:
     """The borrowing venues over the four nations' outline, for the PDF and for pages without
-    scripts: a dot for each venue, larger for more loans."""
+    scripts: a dot for each venue, larger for more loans, see-through where they crowd, the smaller
+    drawn over the larger."""
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(4.2, 5.4), dpi=100)
         axes = figure.add_axes((0, 0, 1, 1))
@@ -236,11 +237,22 @@ def venue_map(venues: list[dict[str, Any]], *, chart_id: str, title: str) -> Saf
             for polygon in polygons:
                 xs, ys = zip(*polygon[0], strict=True)
                 axes.fill(xs, ys, facecolor="#e8ecef", edgecolor="#6b7785", linewidth=0.4)
-        most = max((float(v["loans"]) for v in venues if isinstance(v.get("loans"), int | float)), default=1) or 1
-        for venue in venues:
-            loans = venue.get("loans") if isinstance(venue.get("loans"), int | float) else 1
-            size = 12 + 120 * math.sqrt(float(loans or 0) / most)
-            axes.scatter([venue["lon"]], [venue["lat"]], s=size, color="#b3261e", edgecolors="#ffffff", linewidths=0.6)
+        loans = [float(v["loans"]) if isinstance(v.get("loans"), int | float) else 1.0 for v in venues]
+        most = max(loans, default=1.0) or 1.0
+        # Dots of one size are one shape drawn many times in the SVG, so sizes come in eight steps.
+        sizes: dict[int, list[dict[str, Any]]] = {}
+        for n, venue in zip(loans, venues, strict=True):
+            sizes.setdefault(round(8 * math.sqrt(n / most)), []).append(venue)
+        for step, dots in sorted(sizes.items(), reverse=True):
+            axes.scatter(
+                [venue["lon"] for venue in dots],
+                [venue["lat"] for venue in dots],
+                s=6 + 9 * step,
+                color="#b3261e",
+                alpha=0.75,
+                edgecolors="#ffffff",
+                linewidths=0.4,
+            )
         axes.set_xlim(-8.8, 2.1)
         axes.set_ylim(49.8, 61)
         axes.set_aspect(1 / math.cos(math.radians(55)))

@@ -1,5 +1,6 @@
 // A small map of the venues that borrowed from the national collections in the report's year: the
-// UK outline and a dot for each venue, larger for more loans. The table beside it lists the same
+// UK outline and a dot for each venue, larger for more loans, see-through where they crowd, the
+// smaller drawn over the larger. The table beside it lists the same
 // venues and loans, so the map adds nothing a keyboard or screen reader user misses; the dots take
 // no focus and the page scrolls past the map as usual.
 (function () {
@@ -8,21 +9,21 @@
   var source = document.getElementById("report-map-data");
   if (!el || !source || !window.L) { return; }
   var venues = JSON.parse(source.textContent);
-  var map = L.map(el, { scrollWheelZoom: false, attributionControl: true }).setView([54.5, -3], 5);
+  var map = L.map(el, { scrollWheelZoom: false, attributionControl: true, zoomSnap: 0.25 }).setView([54.5, -3], 5);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Boundaries: ONS, OGL v3");
   var most = venues.reduce(function (m, v) { return Math.max(m, v.loans || 0); }, 1);
   var bounds = L.latLngBounds([]);
-  venues.forEach(function (venue) {
+  venues.slice().sort(function (a, b) { return (b.loans || 0) - (a.loans || 0); }).forEach(function (venue) {
     var loans = venue.loans || 0;
     var label = venue.name + (venue.loans === null ? "" : ": " + loans.toLocaleString("en-GB") + (loans === 1 ? " loan" : " loans"));
     L.circleMarker([venue.lat, venue.lon], {
-      radius: 4 + 10 * Math.sqrt(loans / most), color: "#ffffff", weight: 1.5, fillColor: "#b3261e", fillOpacity: 0.9
+      radius: 3 + 8 * Math.sqrt(loans / most), color: "#ffffff", weight: 0.75, fillColor: "#b3261e", fillOpacity: 0.7
     }).addTo(map).bindTooltip(label);
     bounds.extend([venue.lat, venue.lon]);
   });
   if (bounds.isValid()) {
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 7 });
   }
   // The outline arrives after the dots, and goes behind them; without it the dots still show where the venues are.
   fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (geojson) {
