@@ -3,14 +3,16 @@ changes afterwards, until an analyst publishes a correction; the analysts' draft
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from museumshare.accounts.models import User
 from museumshare.organisations.models import Organisation
-from museumshare.reports import services
+from museumshare.reports import charts, services
 from museumshare.reports.models import ReportVersion
 from museumshare.returns.models import ReportingYear, ReturnValue, YearStatus
 
@@ -198,3 +200,30 @@ def test_the_report_page_has_one_heading_1_captioned_tables_and_labelled_charts(
     assert page.count("<svg ") >= 2  # a trend chart for each headline figure
     ids = [chunk.split('"', 1)[0] for chunk in page.split(' id="')[1:]]
     assert len(ids) == len(set(ids))
+
+
+def test_a_reports_charts_are_drawn_once_for_the_same_figures(
+    year: ReportingYear, published: ReportVersion, analyst: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = []
+    present = charts.present
+
+    def counted(data: dict[str, Any]) -> dict[str, Any]:
+        drawn.append(data["status"])
+        return present(data)
+
+    monkeypatch.setattr(charts, "present", counted)
+    cache.clear()
+
+    first, again = Client().get(REPORT), Client().get(REPORT)
+
+    assert text(first) == text(again)
+    assert drawn == ["published"]
+    # A return changed since: the draft of a correction has other figures, and is drawn for them, once.
+    ReturnValue.objects.filter(annual_return__year=year, indicator__code="audience_uk", value=800_000).update(
+        value=Decimal(900_000)
+    )
+    analysts = signed_in(analyst)
+    assert "1.4 million people" in text(analysts.get(f"{REPORT}?draft"))
+    assert "1.4 million people" in text(analysts.get(f"{REPORT}?draft"))
+    assert drawn == ["published", "draft"]
