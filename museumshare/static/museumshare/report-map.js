@@ -1,8 +1,8 @@
 // A small map of the venues that borrowed from the national collections in the report's year: the
 // UK outline and a dot for each venue, larger for more loans, see-through where they crowd, the
-// smaller drawn over the larger. The table beside it lists the same
-// venues and loans, so the map adds nothing a keyboard or screen reader user misses; the dots take
-// no focus and the page scrolls past the map as usual.
+// smaller drawn over the larger. The table beside it lists the same venues and loans, so the map
+// adds nothing a keyboard or screen reader user misses; the dots take no focus and the page
+// scrolls past the map as usual.
 (function () {
   "use strict";
   var el = document.getElementById("report-map");
