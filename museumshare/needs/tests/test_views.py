@@ -324,3 +324,15 @@ def test_a_withdrawn_offer_is_reopened_from_its_page(offer: Offer, alice: User) 
 
     assert f"‘{offer.title}’ is open again" in answer.content.decode()
     assert Offer.objects.get(pk=offer.pk).status == OfferStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/needs/", "Needs and offers"), ("/opportunities/", "Opportunities"), ("/programmes/", "Programmes")],
+)
+def test_the_menu_marks_only_the_page_you_are_on(path: str, current: str, need: Need) -> None:
+    page = client_for(None).get(path).content.decode()
+    menu = page.split('<nav aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    marked = [line for line in menu.splitlines() if 'aria-current="page"' in line]
+    assert len(marked) == 1, marked
+    assert f">{current}</a>" in marked[0]
