@@ -7,6 +7,8 @@ from django.core.management import call_command
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind
 from museumshare.core import years
+from museumshare.loans.demo import load_demo_loans
+from museumshare.loans.models import CollectionObject, Loan, LoanEvent, Status
 from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.programmes.models import Event, Opportunity, Participation, Programme, ProgrammeMember
 from museumshare.returns.models import ReportingYear, Return, YearStatus
@@ -74,3 +76,41 @@ def test_setup_demo_opens_the_last_whole_reporting_year_for_the_national_museums
     gallery = Return.objects.get(year=year, organisation__external_id="mm.domus.SE444")
     assert gallery.values.count() == 41
     assert Return.objects.filter(year=year).count() == year.organisations.count()
+
+
+def test_setup_demo_lends_the_gallerys_demo_objects_to_the_laing_at_three_stages(
+    register: dict[str, Organisation],
+) -> None:
+    out = StringIO()
+    call_command("setup_demo", stdout=out)
+    call_command("setup_demo", stdout=StringIO())
+
+    assert "Recorded 3 demo loans" in out.getvalue()
+    loans = list(Loan.objects.order_by("requested_start"))
+    assert [loan.status for loan in loans] == [Status.CLOSED, Status.ON_LOAN, Status.REQUESTED]
+    assert {(loan.lender.name, loan.borrower.name) for loan in loans} == {
+        ("National Portrait Gallery", "Laing Art Gallery")
+    }
+    closed = loans[0]
+    assert closed.agreed_start is not None
+    assert years.of(closed.agreed_start) == years.of(date.today()) - 1  # counted in the demo's open round
+    assert closed.visitors == 18_400
+    assert closed.activity is not None
+    assert [e.status for e in closed.events.all()][-3:] == [Status.IN_TRANSIT_BACK, Status.RETURNED, Status.CLOSED]
+    # Each timeline is dated when its steps were taken, in order and never after today.
+    for loan in loans:
+        days = [e.at.date() for e in loan.events.order_by("pk")]
+        assert days == sorted(days)
+        assert days[-1] <= date.today()
+    assert loans[1].requested_start < date.today() < loans[1].requested_end
+    assert CollectionObject.objects.filter(accession_number__startswith="DEMO ").count() == 5
+
+
+def test_the_demo_loans_never_date_a_step_after_the_day_they_are_loaded(register: dict[str, Organisation]) -> None:
+    call_command("setup_demo", stdout=StringIO())  # the cast
+    Loan.objects.all().delete()
+    CollectionObject.objects.all().delete()
+    early_in_a_year = date(2026, 4, 2)
+
+    assert load_demo_loans(today=early_in_a_year) == 3
+    assert max(e.at.date() for e in LoanEvent.objects.all()) <= early_in_a_year

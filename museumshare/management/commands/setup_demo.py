@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from museumshare.activities.demo import load_demo_activities
+from museumshare.loans.demo import load_demo_loans
 from museumshare.needs.demo import load_demo_needs
 from museumshare.organisations.demo import CAST, describe_programmes, ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE
@@ -14,7 +15,8 @@ from museumshare.returns.demo import load_demo_round
 
 class Command(BaseCommand):
     help = (
-        "On first run, load the real museum register, demo accounts, activities and programme; then print the logins."
+        "On first run, load the real museum register, demo accounts, activities, loans and programme; then print the "
+        "logins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +31,12 @@ class Command(BaseCommand):
         recorded = load_demo_activities()
         if recorded:
             self.stdout.write(f"Recorded {recorded} demo activit{'y' if recorded == 1 else 'ies'}.")
+        lent = load_demo_loans()
+        if lent:
+            self.stdout.write(
+                f"Recorded {lent} demo loans from the National Portrait Gallery to the Laing Art Gallery "
+                "(returned, on loan and requested)."
+            )
         programme = load_demo_programme()
         if programme is not None:
             self.stdout.write(
