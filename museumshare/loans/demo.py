@@ -98,6 +98,7 @@ def load_demo_loans(today: date | None = None) -> int:
     if CollectionObject.objects.filter(owner=gallery, accession_number__startswith=DEMO).exists():
         return 0
     today = today or timezone.localdate()
+    loans = demo_loans(today)
     objects = {
         number: CollectionObject.objects.create(
             owner=gallery,
@@ -117,10 +118,10 @@ def load_demo_loans(today: date | None = None) -> int:
         fire="Detection throughout, linked to the fire service.",
         handling="Trained technicians; a loading bay and a goods lift.",
         insurance="Commercial insurance arranged for each loan.",
-        completed_on=today - timedelta(days=600),
-        review_date=today + timedelta(days=1100),
+        # Before the first request, and in date for every loan's start.
+        completed_on=loans[0].start - timedelta(days=400),
+        review_date=loans[0].start + timedelta(days=4 * 365),
     )
-    loans = demo_loans(today)
     for number, demo in enumerate(loans, start=1):
         _record(demo, number, gallery, laing, [objects[n] for n in demo.objects], report, people, today)
     return len(loans)

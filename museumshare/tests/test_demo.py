@@ -114,3 +114,7 @@ def test_the_demo_loans_never_date_a_step_after_the_day_they_are_loaded(register
 
     assert load_demo_loans(today=early_in_a_year) == 3
     assert max(e.at.date() for e in LoanEvent.objects.all()) <= early_in_a_year
+    report = Loan.objects.get(status=Status.CLOSED).facilities_report
+    assert report is not None
+    assert report.completed_on < min(e.at.date() for e in LoanEvent.objects.all())
+    assert all(report.is_in_date(loan.requested_start) for loan in Loan.objects.all())
