@@ -183,6 +183,10 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "museumshare <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Reverse proxies in front of museumshare (addresses or networks, by commas). Only a request from
+# one of them has its X-Forwarded-For believed, for sign-in throttling and the audit log's
+# addresses (core.network.client_ip). Default: none, so REMOTE_ADDR is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("USE_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
