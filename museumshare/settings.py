@@ -1,7 +1,8 @@
 """Settings for museumshare, read from the environment.
 
 Every variable is listed, with its default, in `.env.example`. With no configuration the
-project runs on SQLite in ./var/ with DEBUG on, which is what `make run` wants.
+project runs on SQLite in ./var/; DEBUG is off unless set (`make run` and the tests set it), and
+then SECRET_KEY is required.
 """
 
 import os
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets the admin and forms be written ModelAdmin[Loan] at run time, as mypy reads them.
 django_stubs_ext.monkeypatch()
@@ -18,10 +20,15 @@ VAR_DIR = Path(os.environ.get("MUSEUMSHARE_VAR_DIR") or Path.cwd() / "var")
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "")
+    # A value it cannot read stops the start-up: "ture" read as false could leave a safeguard off.
+    value = os.environ.get(name, "").strip().lower()
     if not value:
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}")
 
 
 def envstr(name: str, default: str) -> str:
@@ -30,14 +37,21 @@ def envstr(name: str, default: str) -> str:
 
 
 def envint(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for: a server started with no configuration must not show Django's technical pages.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "museumshare-insecure-development-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
