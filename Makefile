@@ -10,7 +10,7 @@ BENCH_SCALE ?= national
 BENCH_SQLITE := $(CURDIR)/var/bench.sqlite3
 BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/museumshare_bench
 
-.PHONY: run test bench lint typecheck pytest pytest-sqlite pytest-postgres install install-test chromium format clean
+.PHONY: run test bench lint typecheck audit pytest pytest-sqlite pytest-postgres install install-test chromium format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# DEBUG is off unless set; the demo wants it on (its development key, its static files, setup_demo).
 run: install
-	DATABASE_URL= $(BIN)/museumshare migrate --no-input
-	DATABASE_URL= $(BIN)/museumshare setup_demo
-	DATABASE_URL= $(BIN)/museumshare runserver $(HOST)
+	DEBUG=true DATABASE_URL= $(BIN)/museumshare migrate --no-input
+	DEBUG=true DATABASE_URL= $(BIN)/museumshare setup_demo
+	DEBUG=true DATABASE_URL= $(BIN)/museumshare runserver $(HOST)
 
 # Debian's Chromium for the browser tests, and Pango, which WeasyPrint needs for PDFs.
 chromium:
@@ -48,28 +49,36 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
+# Known vulnerabilities in the installed dependencies (the Python Packaging Advisory Database, through
+# pip-audit). A found vulnerability fails the run; where the service cannot be reached pip-audit says
+# which packages it could not audit and the run goes on, so an offline machine can still test.
+audit: install-test
+	@out=$$($(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1); status=$$?; echo "$$out"; \
+	if [ $$status -ne 0 ] && echo "$$out" | grep -q 'Found [0-9]* known vulnerabilit'; then exit 1; fi; \
+	if [ $$status -ne 0 ]; then echo "pip-audit could not check the dependencies (no vulnerability found): see above"; fi
+
 pytest-sqlite: install-test chromium
-	DATABASE_URL= $(BIN)/pytest -n auto
+	DEBUG=true DATABASE_URL= $(BIN)/pytest -n auto
 
 pytest-postgres: install-test chromium
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
 		echo "Running the suite on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n auto; \
+		DEBUG=true DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n auto; \
 	else \
 		echo "SKIPPED the PostgreSQL pass: no server answers at $(PG_URL). Set DATABASE_URL to run it."; \
 	fi
 
-test: lint typecheck pytest-sqlite pytest-postgres
+test: lint typecheck audit pytest-sqlite pytest-postgres
 
 # Fills its own databases (never the one `make run` uses) and writes bench/results.json and the
 # results section of docs/performance.md.
 bench: install-test chromium
 	mkdir -p var && rm -f $(BENCH_SQLITE)
-	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare migrate --no-input -v 0
-	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md
+	DEBUG=true DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare migrate --no-input -v 0
+	DEBUG=true DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md
 	@if $(BIN)/python -m museumshare.bench.database "$(BENCH_PG)"; then \
-		DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare migrate --no-input -v 0 && \
-		DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md; \
+		DEBUG=true DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare migrate --no-input -v 0 && \
+		DEBUG=true DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md; \
 	else \
 		echo "SKIPPED the PostgreSQL benchmarks: no server answers at $(BENCH_PG). Set BENCH_PG to run them."; \
 	fi
