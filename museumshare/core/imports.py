@@ -12,6 +12,7 @@ from typing import IO, Generic, TypeVar
 
 from django.db import models
 
+from museumshare.core import exports
 from museumshare.core.text import fold
 
 
@@ -68,7 +69,7 @@ def write_rejects(
     for problem in errors:
         by_row.setdefault(problem.row, []).append(str(problem))
     writer = csv.writer(out)
-    writer.writerow(["row", *header, "errors"])
+    writer.writerow(exports.row(["row", *header, "errors"]))
     for number, raw in rows:
         if number in by_row:
-            writer.writerow([number, *(raw.get(col, "") for col in header), "; ".join(by_row[number])])
+            writer.writerow(exports.row([number, *(raw.get(col, "") for col in header), "; ".join(by_row[number])]))

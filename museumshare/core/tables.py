@@ -13,8 +13,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
+from museumshare.core.exports import unquote
+from museumshare.core.files import UnsafeWorkbook, open_workbook
 from museumshare.core.imports import ImportFailed
 from museumshare.core.text import fold
 
@@ -86,7 +86,7 @@ def _csv_cells(name: str, content: bytes) -> Iterator[list[str]]:
 
 def _xlsx_cells(name: str, content: bytes) -> Iterator[list[str]]:
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = open_workbook(content, name=name, max_rows=MAX_ROWS)
         try:
             # Read the sheet while the workbook is open; a damaged one fails here, not when opened.
             rows = [
@@ -97,6 +97,8 @@ def _xlsx_cells(name: str, content: bytes) -> Iterator[list[str]]:
             workbook.close()
     except ImportFailed:
         raise
+    except UnsafeWorkbook as refused:
+        raise ImportFailed(str(refused)) from None
     except Exception:  # openpyxl and zipfile raise many kinds of error on a damaged or foreign file
         raise ImportFailed(f"{name} is not a readable Excel workbook (.xlsx).") from None
     yield from rows
@@ -141,7 +143,9 @@ def _table(name: str, fmt: str, cells: Iterable[list[str]], required: Sequence[s
     width = len(header)
     rows = []
     for number, row in enumerate(lines, start=2):
-        padded = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
+        # Without the quote a download put before text that starts like a formula: a file
+        # museumshare wrote reads back as it was.
+        padded = [unquote(cell.strip()) for cell in row[:width]] + [""] * (width - len(row))
         if any(padded):
             rows.append((number, padded))
     if not rows:

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from museumshare.core import exports
 from museumshare.reports.compute import compute
 from museumshare.reports.models import ReportVersion
 from museumshare.returns.models import ReportingYear, Section
@@ -116,22 +117,24 @@ def csv_text(data: dict[str, Any]) -> str:
     """The open-data file: one row per indicator, in the long format."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(exports.row(CSV_HEADER))
     for row in data["indicators"]:
         writer.writerow(
-            [
-                data["year"],
-                row["code"],
-                row["name"],
-                row["unit"],
-                _plain(row["value"]),
-                row["returns"],
-                _plain(row["compared_with"]),
-                _plain(row["previous_value"]),
-                _plain(row["change"]),
-                _plain(row["change_percent"]),
-                row["definition"],
-            ]
+            exports.row(
+                [
+                    data["year"],
+                    row["code"],
+                    row["name"],
+                    row["unit"],
+                    _plain(row["value"]),
+                    row["returns"],
+                    _plain(row["compared_with"]),
+                    _plain(row["previous_value"]),
+                    _plain(row["change"]),
+                    _plain(row["change_percent"]),
+                    row["definition"],
+                ]
+            )
         )
     return text.getvalue()
 
@@ -165,7 +168,7 @@ def figure_format(value: Any, unit: str) -> str:
 
 def _header(sheet: Worksheet, titles: list[str], widths: list[int], row: int = 1) -> None:
     for column, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = exports.put(sheet, row, column, title)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
@@ -181,7 +184,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, number_format: str
         value = "; ".join(str(item) for item in value)
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False)
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = exports.put(sheet, row, column, value)
     if isinstance(value, (int, float)):
         cell.number_format = number_format
     cell.alignment = WRAP if wrap else TOP
@@ -191,7 +194,7 @@ def _summary(sheet: Worksheet, data: dict[str, Any]) -> None:
     sheet.title = "Summary"
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 110
-    title = sheet.cell(row=1, column=1, value=f"{TITLE} {data['year']}")
+    title = exports.put(sheet, 1, 1, f"{TITLE} {data['year']}")
     title.font = Font(bold=True, size=14)
     lines: list[tuple[str, str]] = [("Year", data["year"]), ("Status", status_line(data))]
     if data.get("note"):
@@ -202,7 +205,7 @@ def _summary(sheet: Worksheet, data: dict[str, Any]) -> None:
         lines.append(("Headlines", "No figure moved by more than 1% on an earlier year."))
     lines += [("", ""), ("Licence", data["licence"]), ("Attribution", data["attribution"])]
     for row, (label, text) in enumerate(lines, start=3):
-        sheet.cell(row=row, column=1, value=label or None).font = BOLD
+        exports.put(sheet, row, 1, label or None).font = BOLD
         _put(sheet, row, 2, text or None, wrap=True)
     sheet.freeze_panes = "A2"
 
@@ -279,7 +282,7 @@ def _breakdown(sheet: Worksheet, rows: list[Any], names: dict[str, str]) -> None
     for row in dicts:
         keys += [key for key in row if key not in keys]
     if not keys:
-        sheet.cell(row=1, column=1, value="Nothing to show for this year.")
+        exports.put(sheet, 1, 1, "Nothing to show for this year.")
         return
     titles = [names.get(key, humanise(key)) for key in keys]
     widths = [
@@ -332,7 +335,7 @@ def _notes(sheet: Worksheet, data: dict[str, Any]) -> None:
         ("Sources and attribution", data["attribution"]),
     ]
     for offset, (label, text) in enumerate(about, start=2):
-        sheet.cell(row=row + offset, column=1, value=label).font = BOLD
+        exports.put(sheet, row + offset, 1, label).font = BOLD
         sheet.merge_cells(start_row=row + offset, start_column=2, end_row=row + offset, end_column=5)
         _put(sheet, row + offset, 2, text, wrap=True)
         sheet.row_dimensions[row + offset].height = 45

@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from museumshare.core import audit, imports, years
+from museumshare.core import audit, exports, imports, years
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem
 from museumshare.core.tables import column_key, read_table
@@ -280,7 +280,7 @@ def import_returns(
 # Export
 
 
-def export_rows(year: ReportingYear) -> Iterator[list[str]]:
+def export_rows(year: ReportingYear) -> Iterator[list[Any]]:
     """A year's values in the import's format, organisations by register id (their name if they have none).
 
     Only values there are: a return with none has no rows."""
@@ -295,7 +295,7 @@ def export_rows(year: ReportingYear) -> Iterator[list[str]]:
             organisation.external_id or organisation.name,
             year.label,
             value.indicator.code,
-            str(whole(value.value)),
+            whole(value.value),
             value.note,
         ]
 
@@ -307,10 +307,10 @@ class Writable(Protocol):
 def export_csv(*, year: ReportingYear, out: Writable) -> int:
     """Write the year's values to `out` as CSV; returns how many rows."""
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(exports.row(COLUMNS))
     count = 0
     for row in export_rows(year):
-        writer.writerow(row)
+        writer.writerow(exports.row(row))
         count += 1
     return count
 
@@ -319,11 +319,11 @@ def export_xlsx(*, year: ReportingYear, out: Path | IO[bytes]) -> int:
     """Write the year's values to `out` as an Excel workbook; returns how many rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=f"Returns {year.slug}")
-    sheet.append(list(COLUMNS))
+    sheet.append(exports.xlsx_row(sheet, COLUMNS))
     count = 0
     for row in export_rows(year):
         # Values as numbers, so that the workbook adds them up.
-        sheet.append([*row[:3], whole(Decimal(row[3])), row[4]])
+        sheet.append(exports.xlsx_row(sheet, row))
         count += 1
     book.save(out)
     return count

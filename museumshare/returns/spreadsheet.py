@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from museumshare.core import exports
+from museumshare.core.files import UnsafeWorkbook, open_workbook
 from museumshare.core.text import fold
 from museumshare.returns.models import Return, ReturnValue, Section, whole
 from museumshare.returns.services import Entry, clean_value
@@ -90,7 +92,7 @@ def workbook(return_: Return) -> bytes:
 
 
 def _return_sheet(sheet: Worksheet, return_: Return, rows: list[ReturnValue]) -> None:
-    sheet.append([column.title for column in COLUMNS])
+    sheet.append(exports.xlsx_row(sheet, [column.title for column in COLUMNS]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -99,17 +101,20 @@ def _return_sheet(sheet: Worksheet, return_: Return, rows: list[ReturnValue]) ->
     for row in rows:
         indicator = row.indicator
         sheet.append(
-            [
-                indicator.code,
-                str(sections.get(indicator.section, indicator.section)),
-                indicator.name,
-                indicator.unit,
-                whole(row.value),
-                whole(row.derived),
-                row.reason,
-                row.note,
-                indicator.definition,
-            ]
+            exports.xlsx_row(
+                sheet,
+                [
+                    indicator.code,
+                    str(sections.get(indicator.section, indicator.section)),
+                    indicator.name,
+                    indicator.unit,
+                    whole(row.value),
+                    whole(row.derived),
+                    row.reason,
+                    row.note,
+                    indicator.definition,
+                ],
+            )
         )
     value_letter = _letter("Value")
     whole_numbers = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
@@ -180,7 +185,7 @@ def _instructions_sheet(sheet: Worksheet, return_: Return) -> None:
         ("The definitions of the figures are in the last column of the Return sheet.", False),
     ]
     for text, heading in lines:
-        sheet.append([text])
+        sheet.append(exports.xlsx_row(sheet, [text]))
         if heading:
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14 if sheet.max_row == 1 else 12)
     sheet.column_dimensions["A"].width = 110
@@ -269,13 +274,15 @@ def _text(value: Any) -> str:
         value = int(value)
     elif isinstance(value, Decimal):
         value = whole(value)
-    return str(value).strip()
+    return exports.unquote(str(value).strip())
 
 
 def _sheet(return_: Return, content: bytes) -> list[tuple[Any, ...]]:
     """The uploaded workbook's Return sheet, as rows of cell values."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = open_workbook(content, name="The spreadsheet")
+    except UnsafeWorkbook as refused:
+        raise UploadRejected([str(refused)]) from None
     except Exception:  # openpyxl and zipfile raise many kinds of error on a damaged or foreign file
         raise UploadRejected(
             ["This file is not an Excel workbook (.xlsx). Fill in the return's spreadsheet and upload it as .xlsx."]
