@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: a body larger than MAX_UPLOAD_BYTES is refused (413) before anything reads it.
+    "museumshare.core.files.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +170,15 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Nothing serves MEDIA_URL: each uploaded file is sent by a view that checks who may see it.
+# The largest request body accepted, files and all; each kind of upload has its own, smaller
+# limit too (core/files.py). Larger requests get 413 before their body is read.
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Form fields other than files, and API bodies: Django's own limit, made explicit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files above this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     # Uploaded files: local disk by default; any Django storage backend by dotted path, so
     # several app servers can share one bucket and keep nothing on their own disks.
