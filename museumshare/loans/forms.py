@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from museumshare.activities.forms import DATE_INPUT, CountField, SharedMatcher, reporting_year_choices
 from museumshare.core import years
+from museumshare.core.files import UploadValidator
 from museumshare.loans.models import (
     CollectionObject,
     ConditionCheck,
@@ -300,15 +301,10 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of document", choices=DocumentKind.choices)
     title = forms.CharField(max_length=200, error_messages={"required": "Give the document a title."})
     file = forms.FileField(
-        help_text="A PDF, image or office document, up to 20 MB.",
+        help_text="A PDF, an image (PNG, JPEG, GIF or WebP) or an office document, up to 20 MB.",
         error_messages={"required": "Choose the file to upload."},
+        validators=[UploadValidator("loan_document")],
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 20 MB.")
-        return upload
 
 
 OBJECT_FIELDS = [

@@ -9,11 +9,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from museumshare.activities.models import Activity, sees_everything
+from museumshare.core.files import UploadValidator
 from museumshare.organisations.models import Membership, Organisation, Venue
 
 LONG_LOAN_MONTHS = 18
@@ -58,7 +60,7 @@ class CollectionObject(models.Model):
         blank=True,
         help_text="Only people at the owning organisation see it.",
     )
-    image = models.FileField(upload_to="objects/", blank=True)
+    image = models.FileField(upload_to="objects/", blank=True, validators=[UploadValidator("object_image")])
     current_location = models.CharField(max_length=200, blank=True)
     lendable = models.BooleanField(default=True, help_text="Offered to borrowers when they choose objects.")
 
@@ -172,8 +174,22 @@ class LoanQuerySet(models.QuerySet["Loan"]):
         return self.filter(Q(borrower__in=mine) | (Q(lender__in=mine) & ~Q(status=Status.DRAFT)))
 
 
+# A reference is printed on letters, agreements and every PDF's footer, and typed into searches:
+# letters, digits, spaces and / - . only, so it can never carry markup, a line break or a quote.
+REFERENCE_PATTERN = r"\A[A-Za-z0-9][A-Za-z0-9 /.\-]*\Z"
+reference_validator = RegexValidator(
+    REFERENCE_PATTERN,
+    "Enter a reference of letters, digits, spaces and / - . only, such as LO-2026-0042.",
+    code="invalid_reference",
+)
+
+
 class Loan(models.Model):
-    reference = models.CharField(max_length=40, help_text="The lender's numbering, e.g. LO-2026-0042.")
+    reference = models.CharField(
+        max_length=40,
+        help_text="The lender's numbering, e.g. LO-2026-0042.",
+        validators=[reference_validator],
+    )
     lender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="loans_out")
     borrower = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="loans_in")
     venue = models.ForeignKey(
@@ -308,7 +324,7 @@ class LoanDocument(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="loans/%Y/")
+    file = models.FileField(upload_to="loans/%Y/", validators=[UploadValidator("loan_document")])
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("loans/objects/", views.objects, name="objects"),
     path("loans/objects/new/", views.object_edit, name="object_add"),
     path("loans/objects/<int:pk>/edit/", views.object_edit, name="object_edit"),
+    path("loans/objects/<int:pk>/image/", views.object_image, name="object_image"),
     path("loans/policy/<slug:slug>/", views.policy, name="policy"),
     path("loans/<int:pk>/renewal/", views.renewal, name="renewal"),
     path("loans/<int:pk>/", views.detail, name="detail"),

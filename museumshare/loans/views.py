@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,8 +20,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from museumshare.activities.models import sees_everything
-from museumshare.core import exports
+from museumshare.core import exports, files
 from museumshare.core.forms import add_errors
+from museumshare.core.pdf import write_pdf
 from museumshare.loans import procedure, services
 from museumshare.loans.forms import (
     SIDES,
@@ -423,22 +424,28 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
     """A document, for the people who may see the loan only (never a public media address)."""
     loan = _get_visible_loan(request, pk)
     found = get_object_or_404(LoanDocument, loan=loan, pk=document_pk)
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    return FileResponse(handle, filename=found.file.name.rsplit("/", 1)[-1])
+    return files.attachment(found.file)
+
+
+@login_required
+@require_GET
+def object_image(request: HttpRequest, pk: int) -> FileResponse:
+    """An object's image, for its owner's people and those who may see a loan of it; 404 for others."""
+    seen = CollectionObject.objects.exclude(image="")
+    if not request.user.is_superuser:
+        seen = seen.filter(
+            Q(owner__in=request.user.memberships.values("organisation_id"))
+            | Q(pk__in=Loan.objects.visible_to(request.user).values("loan_objects__object_id"))
+        )
+    found = get_object_or_404(seen, pk=pk)
+    return files.attachment(found.image)
 
 
 # Documents as PDF
 
 
 def _pdf(request: HttpRequest, template: str, context: dict[str, Any], name: str) -> HttpResponse:
-    # Imported here, not at the top: the site starts even where WeasyPrint's system libraries are missing.
-    import weasyprint  # type: ignore[import-untyped]
-
-    html = render_to_string(template, context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = write_pdf(render_to_string(template, context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{exports.filename(name, extension="pdf")}"'
     return response
