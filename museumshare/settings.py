@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The audit log's table refuses UPDATE and DELETE on PostgreSQL (core.models.AuditEntry).
+    "pgtrigger",
     "museumshare.core",
     "museumshare.accounts",
     "museumshare.organisations",
@@ -94,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every audit entry made while answering a request records the client's address.
+    "museumshare.core.audit.AddressMiddleware",
     # Early: a body larger than MAX_UPLOAD_BYTES is refused (413) before anything reads it.
     "museumshare.core.files.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -44,7 +44,7 @@ def describe(activity: Activity) -> list[HistoryItem]:
     return [
         HistoryItem(
             at=entry.at,
-            who=str(entry.actor) if entry.actor else "museumshare",
+            who=entry.who,
             what=ACTIONS.get(entry.action, entry.action),
             # A new record's every field "changed"; saying so would only repeat the page.
             changes=[] if entry.action == "activity.create" else _changes(entry.changes, names),

@@ -42,10 +42,22 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ("at", "actor", "action", "object_repr")
+    list_display = ("at", "who", "address", "action", "object_repr")
     list_filter = ("action", "content_type")
-    search_fields = ("object_repr", "actor__email")
-    readonly_fields = ("at", "actor", "action", "content_type", "object_id", "object_repr", "changes")
+    # By the email as it was: a deleted person's entries are still found by theirs.
+    search_fields = ("object_repr", "actor_email", "actor_name", "address")
+    readonly_fields = (
+        "at",
+        "actor_name",
+        "actor_email",
+        "address",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "changes",
+    )
+    fields = readonly_fields
 
     # The log is a record of what happened; nobody edits or deletes it.
     def has_add_permission(self, request: HttpRequest) -> bool:

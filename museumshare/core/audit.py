@@ -1,16 +1,44 @@
 """The audit log: every write service records who did what, to what, and what changed."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 
 from museumshare.core.models import AuditEntry
+from museumshare.core.network import client_ip
 
 Snapshot = dict[str, Any]
+
+# The request being answered, so that every entry written while answering it carries the
+# client's address, however deep in a service it is made, and so that signal receivers (which
+# get no request) know who is acting. None outside a request.
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
+
+
+class AddressMiddleware:
+    """Holds the request for the audit entries made while answering it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+def current_address() -> str | None:
+    """The client's address (core.network.client_ip) of the request being answered, if any."""
+    request = current_request.get()
+    return (client_ip(request) or None) if request is not None else None
 
 
 def plain(value: Any) -> Any:
@@ -42,21 +70,42 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {name: [before.get(name), after.get(name)] for name in names if before.get(name) != after.get(name)}
 
 
-def entry(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None) -> AuditEntry:
-    """An unsaved entry, for services that write many records at once (bulk_create them)."""
+def entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    address: str | None = None,
+) -> AuditEntry:
+    """An unsaved entry, for services that write many records at once (bulk_create them).
+
+    The actor's name and email are copied in as they are now, so the entry says who acted even
+    after the person is renamed or deleted. `address` defaults to the current request's."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         actor=user,
+        actor_name=getattr(user, "name", "") if user else "",
+        actor_email=getattr(user, "email", "") if user else "",
+        address=address or current_address(),
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
+        # A failed sign-in with an unknown address is about an account that does not exist.
+        object_id="" if obj.pk is None else str(obj.pk),
         object_repr=str(obj)[:300],
         changes=dict(changes or {}),
     )
 
 
-def record(*, actor: Any, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None) -> AuditEntry:
-    audit_entry = entry(actor=actor, action=action, obj=obj, changes=changes)
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    address: str | None = None,
+) -> AuditEntry:
+    audit_entry = entry(actor=actor, action=action, obj=obj, changes=changes, address=address)
     audit_entry.save()
     return audit_entry
 
