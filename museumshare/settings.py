@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "leaflet",
     "django_countries",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -231,7 +230,8 @@ X_FRAME_OPTIONS = "DENY"
 # credentials gets 401 with a WWW-Authenticate header; the browser keeps its session.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Named, expiring tokens kept only as hashes (accounts.tokens); "Authorization: Token <key>".
+        "museumshare.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

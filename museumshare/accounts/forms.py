@@ -12,3 +12,18 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter the email address and password of your museumshare account.",
         "inactive": "This account is no longer active.",
     }
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, such as the script that will use it.",
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        coerce=int,
+        initial=90,
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],
+        help_text="A token stops working when it expires; make a new one then.",
+    )

@@ -2,6 +2,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 
@@ -67,3 +68,38 @@ class User(AbstractUser):
 
     def in_group(self, group: PlatformGroup) -> bool:
         return self.is_active and (self.is_superuser or group.value in self.group_names)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked__isnull=True, expires__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key a person's scripts use for the API (accounts.tokens).
+
+    Only a SHA-256 hash of the key is kept: the key is 32 random bytes, so a slow password hash
+    would add nothing but time to every request. `prefix`, the key's first characters, finds the
+    row to compare with.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self) -> bool:
+        return self.revoked is None and self.expires > timezone.now()

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from museumshare.accounts.forms import SignInForm
+from museumshare.accounts.tokens import tokens_section
 
 
 class SignInView(LoginView):
@@ -15,4 +16,4 @@ class SignInView(LoginView):
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
-    return render(request, "accounts/account.html", {"memberships": memberships})
+    return render(request, "accounts/account.html", {"memberships": memberships, **tokens_section(request.user)})

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from museumshare.accounts.models import User
+from museumshare.accounts.services import token_create
 from museumshare.activities.models import Activity, Kind, PartnerRole, Visibility
 from museumshare.activities.services import PlaceSpec, activity_create
 from museumshare.loans.models import CollectionObject, Loan, Purpose, Status
@@ -40,8 +40,8 @@ def api_as(cast: dict[str, User]) -> Callable[[str], APIClient]:
     def client_for(person: str) -> APIClient:
         client = APIClient()
         if person != "anonymous":
-            token, _ = Token.objects.get_or_create(user=cast[person])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, key = token_create(actor=cast[person], user=cast[person], name="Tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return client_for

@@ -15,7 +15,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from museumshare.accounts.models import User
+from museumshare.accounts.services import token_create
 from museumshare.activities.models import Activity, Network, NetworkMembership, Visibility
 from museumshare.api.tests.conftest import Programmes
 from museumshare.loans.models import Loan
@@ -65,7 +65,7 @@ def keep_the_test_connection() -> Iterator[None]:
 
 @pytest.fixture
 def admin_token(admin_user: User) -> str:
-    return str(Token.objects.create(user=admin_user).key)
+    return token_create(actor=admin_user, user=admin_user, name="Schema tests")[1]
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from museumshare.accounts.models import User
+from museumshare.accounts.services import token_create
 from museumshare.activities.models import Activity, Kind, Network, NetworkMembership, Visibility
 from museumshare.api.serializers import ActivityInputSerializer
 from museumshare.core.models import AuditEntry
@@ -315,11 +314,10 @@ def test_networks_list_their_members_by_year(
     ]
 
 
-def test_a_token_comes_from_the_management_command(alice: User, exhibition: Exhibition) -> None:
+def test_a_script_signs_in_with_a_token_alice_made(alice: User, exhibition: Exhibition) -> None:
     activity = exhibition(Visibility.PRIVATE)
 
-    call_command("drf_create_token", "ALICE@example.org")
-    key = Token.objects.get(user=alice).key
+    _, key = token_create(actor=alice, user=alice, name="Nightly export")
     client = APIClient()
 
     assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 404
