@@ -1,7 +1,7 @@
 """The report's breakdowns: the national museums' partnership work by museum, place, kind and partner.
 
 Each breakdown is a list of rows (a label, a code where there is one, and counts) that GROUP BYs
-in the database compute, so the whole set costs the same nine queries however large the register:
+in the database compute, so the whole set costs the same ten queries however large the register:
 one pass over the year's loans by where they went, one over the places of the year's activities,
 one over their partners, one over the activities by kind, and a few small ones. Python adds up
 the groups each pass returns into the breakdowns that share it (nations, regions and local
@@ -14,6 +14,11 @@ register is read as the returns read it (`returns.derive`): loans that went ahea
 overlaps the year, placed at their venue, or at the borrower when they have none; activities
 whose period overlaps the year, leaving out cancelled work; UK means a place with a UK nation, so
 the Channel Islands and the Isle of Man are abroad.
+
+Disclosure control, as ONS tables do it: a count by place or by partner that rests on fewer than
+three organisations, or on an activity that is not public, is shown as "[c]" (`disclose`), in the
+data itself, so that every presenter prints the same; totals are never held back. Rows with a held
+back count come after the others, by name, so that their place in the order tells nothing either.
 """
 
 from collections.abc import Callable
@@ -42,7 +47,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 from django_countries import countries
 
-from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place, met_before
+from museumshare.activities.models import AREA_OF_KIND, Activity, Kind, Partner, Place, Visibility, met_before
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.core import geography, years
 from museumshare.loans.models import DISPLAY_PURPOSES, LONG_LOAN_MONTHS, Loan, LoanObject
@@ -67,6 +72,9 @@ MAP_VENUES = 500
 # The Mapping Museums register's museums, whose governance it records.
 MUSEUM_KINDS = (OrganisationKind.MUSEUM, OrganisationKind.GALLERY, OrganisationKind.HISTORIC_HOUSE)
 NOT_RECORDED = "Not recorded"
+# Disclosure control: what a held-back count shows, and how few organisations a count may rest on.
+SUPPRESSED = "[c]"
+FEWEST_ORGANISATIONS = 3
 
 Row = dict[str, Any]
 
@@ -174,6 +182,21 @@ def _regions() -> dict[str, str]:
     return {d.region_code: d.region_name for d in geography.districts_by_code().values()}
 
 
+def disclose(row: Row, names: tuple[str, ...], *, organisations: int, hidden: int = 0, control: bool = True) -> Row:
+    """`row` with its counts `names` held back ("[c]") when they rest on one or two organisations
+    (none is nothing to disclose) or on any activity that is not public; as it is without `control`."""
+    if control and (hidden or 0 < organisations < FEWEST_ORGANISATIONS):
+        return row | dict.fromkeys(names, SUPPRESSED)
+    return row
+
+
+def held_back_last(rows: list[Row]) -> list[Row]:
+    """The rows in their order, those with a count held back after the others, by name."""
+    shown = [row for row in rows if SUPPRESSED not in row.values()]
+    held = [row for row in rows if SUPPRESSED in row.values()]
+    return shown + sorted(held, key=lambda row: str(row["label"]))
+
+
 def _counts(row: dict[str, Any], names: tuple[str, ...]) -> Row:
     return {name: int(row.get(name) or 0) for name in names}
 
@@ -278,20 +301,54 @@ def loan_places(loans: QuerySet[Loan]) -> list[Row]:
     )
 
 
+def loan_borrowers(loans: QuerySet[Loan]) -> list[Row]:
+    """Each borrower by the places of the venues it borrowed for, and whether for display: the
+    organisations each loan breakdown's counts rest on, for disclosure control."""
+    return list(
+        loans.values(
+            nation=at_venue("nation"),
+            region=at_venue("region_code"),
+            district=at_venue("district_code"),
+            country=at_venue("country"),
+            display=Case(When(purpose__in=DISPLAY_PURPOSES, then=Value(True)), default=Value(False)),
+            organisation=F("borrower_id"),
+        ).distinct()
+    )
+
+
+def _who(borrowers: list[Row], key: Callable[[Row], Any]) -> dict[Any, set[int]]:
+    """The borrowers by `key`."""
+    found: dict[Any, set[int]] = {}
+    for row in borrowers:
+        found.setdefault(key(row), set()).add(row["organisation"])
+    return found
+
+
 def _lent_in_the_uk(lent: list[Row]) -> list[Row]:
     return [row for row in lent if row["nation"]]
 
 
-def loans_by_nation(lent: list[Row]) -> list[Row]:
-    return _by_nation(_add(_lent_in_the_uk(lent), itemgetter("nation"), LOAN_COUNTS), LOAN_COUNTS)
+def loans_by_nation(lent: list[Row], borrowers: list[Row], control: bool = True) -> list[Row]:
+    who = _who(_lent_in_the_uk(borrowers), itemgetter("nation"))
+    rows = _by_nation(_add(_lent_in_the_uk(lent), itemgetter("nation"), LOAN_COUNTS), LOAN_COUNTS)
+    return [disclose(row, LOAN_COUNTS, organisations=len(who.get(row["label"], ())), control=control) for row in rows]
 
 
-def loans_by_region(lent: list[Row]) -> list[Row]:
-    return _by_region(_add(_lent_in_the_uk(lent), itemgetter("region"), LOAN_COUNTS), LOAN_COUNTS)
+def loans_by_region(lent: list[Row], borrowers: list[Row], control: bool = True) -> list[Row]:
+    who = _who(_lent_in_the_uk(borrowers), lambda row: row["region"] or "")
+    rows = _by_region(_add(_lent_in_the_uk(lent), itemgetter("region"), LOAN_COUNTS), LOAN_COUNTS)
+    return held_back_last(
+        [disclose(row, LOAN_COUNTS, organisations=len(who.get(row["code"] or "", ())), control=control) for row in rows]
+    )
 
 
-def loans_by_local_authority(lent: list[Row]) -> list[Row]:
+def loans_by_local_authority(lent: list[Row], borrowers: list[Row], control: bool = True) -> list[Row]:
     """The local authority districts borrowing most, then the rest together (`local_authorities` of them)."""
+    who = _who(_lent_in_the_uk(borrowers), lambda row: row["district"] or "")
+
+    def among(codes: list[str]) -> int:
+        return len(set().union(*(who.get(code or "", set()) for code in codes)))
+
     district = itemgetter("district", "district_name", "region_name")
     found = [
         {"code": code, "name": name, "region": region} | counts
@@ -300,21 +357,38 @@ def loans_by_local_authority(lent: list[Row]) -> list[Row]:
     found.sort(key=lambda row: (-row["loans"], row["name"]))
     named = [row for row in found if row["code"]]
     top, rest = named[:TOP_LOCAL_AUTHORITIES], named[TOP_LOCAL_AUTHORITIES:]
-    rows = [
-        {"label": row["name"], "code": row["code"], "region": row["region"], "local_authorities": 1}
-        | _counts(row, LOAN_COUNTS)
-        for row in top
-    ]
+    rows = held_back_last(
+        [
+            disclose(
+                {"label": row["name"], "code": row["code"], "region": row["region"], "local_authorities": 1}
+                | _counts(row, LOAN_COUNTS),
+                LOAN_COUNTS,
+                organisations=among([row["code"]]),
+                control=control,
+            )
+            for row in top
+        ]
+    )
     if rest:
         rows.append(
-            {"label": "Other local authorities", "code": None, "region": None, "local_authorities": len(rest)}
-            | _total(rest, LOAN_COUNTS)
+            disclose(
+                {"label": "Other local authorities", "code": None, "region": None, "local_authorities": len(rest)}
+                | _total(rest, LOAN_COUNTS),
+                LOAN_COUNTS,
+                organisations=among([row["code"] for row in rest]),
+                control=control,
+            )
         )
     unrecorded = [row for row in found if not row["code"]]
     if unrecorded:
         rows.append(
-            {"label": NOT_RECORDED, "code": None, "region": None, "local_authorities": 0}
-            | _total(unrecorded, LOAN_COUNTS)
+            disclose(
+                {"label": NOT_RECORDED, "code": None, "region": None, "local_authorities": 0}
+                | _total(unrecorded, LOAN_COUNTS),
+                LOAN_COUNTS,
+                organisations=among([""]),
+                control=control,
+            )
         )
     return rows
 
@@ -333,8 +407,9 @@ def loan_lengths(lent: list[Row]) -> list[Row]:
     ]
 
 
-def map_venues(loans: QuerySet[Loan]) -> list[Row]:
-    """The UK venues of the loans with a point, most loans first: at most `MAP_VENUES` of them."""
+def map_venues(loans: QuerySet[Loan], control: bool = True) -> list[Row]:
+    """The UK venues of the loans with a point, by name: at most `MAP_VENUES` of them, those with most
+    loans. Each is one organisation's, so its number of loans is held back."""
     placed = loans.annotate(
         nation=at_venue("nation"), lat=at_venue("latitude"), lon=at_venue("longitude"), name=at_venue("name")
     ).filter(lat__isnull=False, lon__isnull=False)
@@ -359,9 +434,9 @@ def map_venues(loans: QuerySet[Loan]) -> list[Row]:
             "code": f"venue:{row['venue_id']}" if row["venue_id"] else f"organisation:{row['organisation']}",
             "lat": row["lat"],
             "lon": row["lon"],
-            "loans": row["loans"],
+            "loans": SUPPRESSED if control else row["loans"],
         }
-        for row in found
+        for row in sorted(found, key=lambda row: (str(row["name"]), row["venue_id"] or 0))
     ]
 
 
@@ -389,14 +464,25 @@ def places(activities: QuerySet[Activity]) -> list[Row]:
     An activity in two places counts once in each nation, region or country it reached: distinct
     counts, one for each nation and region, in one pass grouped by the country abroad ("" for
     the UK, where the nations' and regions' counts are)."""
-    counts = {name: Count("activity", distinct=True, filter=there) for name, (_, there) in _reached().items()}
+    not_public = ~Q(activity__visibility=Visibility.PUBLIC)
+    organisations = "activity__partners__organisation"
+    counts: dict[str, Count] = {}
+    for name, (_, there) in _reached().items():
+        counts[name] = Count("activity", distinct=True, filter=there)
+        counts[f"{name}_organisations"] = Count(organisations, distinct=True, filter=there)
+        counts[f"{name}_hidden"] = Count("activity", distinct=True, filter=there & not_public)
     return list(
         Place.objects.filter(activity__in=activities)
         .values(
             where=Case(When(nation="", then=Value("abroad")), default=Value("uk")),
             abroad=Case(When(nation="", then=F("country")), default=Value("")),
         )
-        .annotate(activities=Count("activity", distinct=True), **counts)
+        .annotate(
+            activities=Count("activity", distinct=True),
+            organisations=Count(organisations, distinct=True),
+            hidden=Count("activity", distinct=True, filter=not_public),
+            **counts,
+        )
         .order_by()
     )
 
@@ -405,23 +491,45 @@ def _in_the_uk(placed: list[Row], prefix: str) -> dict[str, Row]:
     """The UK's counts by nation or region ("nation" or "region" for `prefix`)."""
     uk = next((row for row in placed if row["where"] == "uk"), {})
     return {
-        label: {"activities": uk.get(name, 0)} for name, (label, _) in _reached().items() if name.startswith(prefix)
+        label: {
+            "activities": uk.get(name, 0),
+            "organisations": uk.get(f"{name}_organisations", 0),
+            "hidden": uk.get(f"{name}_hidden", 0),
+        }
+        for name, (label, _) in _reached().items()
+        if name.startswith(prefix)
     }
 
 
-def places_by_nation(placed: list[Row]) -> list[Row]:
-    return _by_nation(_in_the_uk(placed, "nation"), ("activities",))
+def _disclosed_places(row: Row, found: Row, control: bool = True) -> Row:
+    return disclose(
+        row,
+        ("activities",),
+        organisations=found.get("organisations", 0),
+        hidden=found.get("hidden", 0),
+        control=control,
+    )
 
 
-def places_by_region(placed: list[Row]) -> list[Row]:
+def places_by_nation(placed: list[Row], control: bool = True) -> list[Row]:
+    found = _in_the_uk(placed, "nation")
+    return [_disclosed_places(row, found.get(row["label"], {}), control) for row in _by_nation(found, ("activities",))]
+
+
+def places_by_region(placed: list[Row], control: bool = True) -> list[Row]:
     found = _in_the_uk(placed, "region")
     if not found.get("", {}).get("activities"):
         found.pop("", None)
-    return _by_region(found, ("activities",))
+    rows = _by_region(found, ("activities",))
+    return held_back_last([_disclosed_places(row, found.get(row["code"] or "", {}), control) for row in rows])
 
 
-def international_by_country(lent: list[Row], placed: list[Row]) -> list[Row]:
+def international_by_country(
+    lent: list[Row], placed: list[Row], borrowers: list[Row], control: bool = True
+) -> list[Row]:
     """Loans for display with a venue abroad, and activities with a place abroad, by country."""
+    who = _who([row for row in borrowers if not row["nation"] and row["display"]], lambda row: row["country"] or "")
+    activities_abroad = {str(row["abroad"] or ""): row for row in placed if row["where"] == "abroad"}
     abroad = _add(
         [row for row in lent if not row["nation"] and row["display_loans"]],
         lambda row: row["country"] or "",
@@ -438,7 +546,13 @@ def international_by_country(lent: list[Row], placed: list[Row]) -> list[Row]:
         | _counts(row, ("loans", "objects", "activities"))
         for code, row in found.items()
     ]
-    return sorted(rows, key=lambda row: (-row["loans"], -row["activities"], row["label"]))
+    rows.sort(key=lambda row: (-row["loans"], -row["activities"], row["label"]))
+    for row in rows:
+        code = row["code"] or ""
+        placed_there = activities_abroad.get(code, {})
+        row |= disclose(row, ("loans", "objects"), organisations=len(who.get(code, ())), control=control)
+        row |= _disclosed_places({"activities": row["activities"]}, placed_there, control)
+    return held_back_last(rows)
 
 
 def by_activity_kind(activities: QuerySet[Activity]) -> list[Row]:
@@ -472,71 +586,99 @@ def partner_organisations(museums: NationalMuseums, activities: QuerySet[Activit
     Each organisation has one kind, governance and nation, so counts added up across these groups
     count no organisation twice."""
     partnered = Partner.objects.filter(activity__in=activities).values("organisation_id")
+    in_public = Partner.objects.filter(activity__in=activities.filter(visibility=Visibility.PUBLIC))
+    # Known only from activities that are not public: for disclosure control.
+    hidden = ~Q(pk__in=in_public.values("organisation_id"))
     met = met_before(museums.ids, years.start(year))
     return list(
         Organisation.objects.filter(pk__in=partnered)
         .exclude(pk__in=museums.ids)
         .values("kind", "governance", "nation")
-        .annotate(organisations=Count("pk"), new=Count("pk", filter=~Q(met)))
+        .annotate(
+            organisations=Count("pk"),
+            hidden=Count("pk", filter=hidden),
+            new=Count("pk", filter=~Q(met)),
+            new_hidden=Count("pk", filter=~Q(met) & hidden),
+        )
         .order_by()
     )
 
 
-def by_partner_kind(partners: list[Row]) -> list[Row]:
+def by_partner_kind(partners: list[Row], control: bool = True) -> list[Row]:
     """The partner organisations by kind, most first."""
-    totals: dict[str, int] = {}
-    for row in partners:
-        totals[row["kind"]] = totals.get(row["kind"], 0) + row["organisations"]
+    totals = _add(partners, itemgetter("kind"), ("organisations", "hidden"))
     labels = dict(OrganisationKind.choices)
-    rows = [{"label": str(labels.get(kind, kind)), "code": kind, "organisations": n} for kind, n in totals.items()]
-    return sorted(rows, key=lambda row: (-row["organisations"], row["label"]))
+    rows = [{"label": str(labels.get(kind, kind)), "code": kind} | found for kind, found in totals.items()]
+    rows.sort(key=lambda row: (-row["organisations"], row["label"]))
+    return held_back_last([_disclosed_partners(row, control) for row in rows])
 
 
-def by_partner_governance(partners: list[Row]) -> list[Row]:
+def _disclosed_partners(row: Row, control: bool = True) -> Row:
+    """A row counting `organisations` partners, `hidden` of them known only from activities that are
+    not public, held back as `disclose` says (and without `hidden`)."""
+    shown = {key: value for key, value in row.items() if key != "hidden"}
+    n = row["organisations"]
+    return disclose(shown, ("organisations",), organisations=n, hidden=row["hidden"], control=control)
+
+
+def by_partner_governance(partners: list[Row], control: bool = True) -> list[Row]:
     """The partner museums (and galleries and historic houses) by governance, most first."""
-    totals: dict[str, int] = {}
-    for row in partners:
-        if row["kind"] in MUSEUM_KINDS:
-            totals[row["governance"]] = totals.get(row["governance"], 0) + row["organisations"]
+    museums = [row for row in partners if row["kind"] in MUSEUM_KINDS]
+    totals = _add(museums, itemgetter("governance"), ("organisations", "hidden"))
     labels = dict(Governance.choices)
     rows = [
-        {"label": str(labels.get(code, code)) if code else NOT_RECORDED, "code": code or None, "organisations": n}
-        for code, n in totals.items()
+        {"label": str(labels.get(code, code)) if code else NOT_RECORDED, "code": code or None} | found
+        for code, found in totals.items()
     ]
-    return sorted(rows, key=lambda row: (-row["organisations"], row["label"]))
+    rows.sort(key=lambda row: (-row["organisations"], row["label"]))
+    return held_back_last([_disclosed_partners(row, control) for row in rows])
 
 
-def new_partners(partners: list[Row]) -> list[Row]:
+def new_partners(partners: list[Row], control: bool = True) -> list[Row]:
     """Organisations first worked with in the year: partners this year of a national museum and never
     before of any of them, by nation, then those outside the UK. Each is counted once however many
     national museums worked with it."""
     by_nation = {
-        nation: {"organisations": row["new"]} for nation, row in _add(partners, itemgetter("nation"), ("new",)).items()
+        nation: {"organisations": row["new"], "hidden": row["new_hidden"]}
+        for nation, row in _add(partners, itemgetter("nation"), ("new", "new_hidden")).items()
     }
-    abroad = {"label": "Outside the UK", "code": None} | _counts(by_nation.get("", {}), ("organisations",))
-    return [*_by_nation(by_nation, ("organisations",)), abroad]
+    nothing = {"organisations": 0, "hidden": 0}
+    rows = [
+        *_by_nation(by_nation, ("organisations",)),
+        {"label": "Outside the UK", "code": None, "nation": ""},
+    ]
+    return [
+        _disclosed_partners(
+            {key: value for key, value in row.items() if key not in ("nation", "organisations")}
+            | by_nation.get(row.get("nation", row["label"]), nothing),
+            control,
+        )
+        for row in rows
+    ]
 
 
-def breakdowns(year: int) -> dict[str, Any]:
-    """Every breakdown of reporting year `year` (2020 for 2020/21), as plain data for JSON."""
+def breakdowns(year: int, *, control: bool = True) -> dict[str, Any]:
+    """Every breakdown of reporting year `year` (2020 for 2020/21), as plain data for JSON; with
+    disclosure control unless `control` is off (the exact counts, for the tests of the counting)."""
     museums = national_museums(year)
     loans = loans_out(museums, year)
     lent = loan_places(loans)
+    borrowers = loan_borrowers(loans)
     activities = activities_involving(museums, year)
     placed = places(activities)
     partners = partner_organisations(museums, activities, year)
     return {
         "by_museum": by_museum(museums, year),
-        "loans_by_nation": loans_by_nation(lent),
-        "loans_by_region": loans_by_region(lent),
-        "loans_by_local_authority": loans_by_local_authority(lent),
-        "places_by_nation": places_by_nation(placed),
-        "places_by_region": places_by_region(placed),
-        "international_by_country": international_by_country(lent, placed),
+        "loans_by_nation": loans_by_nation(lent, borrowers, control=control),
+        "loans_by_region": loans_by_region(lent, borrowers, control=control),
+        "loans_by_local_authority": loans_by_local_authority(lent, borrowers, control=control),
+        "places_by_nation": places_by_nation(placed, control=control),
+        "places_by_region": places_by_region(placed, control=control),
+        "international_by_country": international_by_country(lent, placed, borrowers, control=control),
         "by_activity_kind": by_activity_kind(activities),
-        "by_partner_kind": by_partner_kind(partners),
-        "by_partner_governance": by_partner_governance(partners),
-        "new_partners": new_partners(partners),
+        "by_partner_kind": by_partner_kind(partners, control=control),
+        "by_partner_governance": by_partner_governance(partners, control=control),
+        "new_partners": new_partners(partners, control=control),
         "loan_lengths": loan_lengths(lent),
-        "map_venues": map_venues(loans),
+        "map_venues": map_venues(loans, control=control),
     }

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from museumshare.core.geography import nations_outline
+from museumshare.core.svg import presentation_attributes
 from museumshare.reports.compute import readable
 from museumshare.returns.models import Section
 
@@ -159,7 +160,8 @@ def _svg(figure: Figure, *, chart_id: str, title: str) -> SafeString:
     with matplotlib.rc_context({**STYLE, "svg.hashsalt": chart_id}):  # ids unique on the page, output stable
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or doctype
+    # Inline in HTML: no XML declaration or doctype, and no styles for the page's policy to block.
+    svg = presentation_attributes(svg[svg.index("<svg") :])
     # matplotlib names its groups figure_1, patch_1…: unique within the page only under the chart's id.
     svg = re.sub(r'\b(id="|url\(#|href="#)([^")]+)', lambda m: f"{m[1]}{chart_id}-{m[2]}", svg)
     title_id = f"{chart_id}-title"
@@ -486,4 +488,5 @@ def present(data: dict[str, Any], *, printed: bool = False) -> dict[str, Any]:
         "definitions": definitions(data),
         "licence": data.get("licence") or "",
         "attribution": data.get("attribution") or "",
+        "disclosure_control": data.get("disclosure_control") or "",
     }

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from museumshare.core import years
-from museumshare.reports.breakdowns import breakdowns
+from museumshare.reports.breakdowns import FEWEST_ORGANISATIONS, SUPPRESSED, breakdowns
 from museumshare.returns.models import FINAL, Indicator, ReportingYear, ReturnValue, Section, YearStatus
 
 # Within this many per cent either way, a figure "was on a par with" the earlier one.
@@ -24,6 +24,13 @@ ATTRIBUTION = (
     "Figures: the national museums' annual returns, compiled by museumshare. Register of museums: "
     "Mapping Museums project, Birkbeck, University of London (CC BY). Boundaries: Office for National "
     "Statistics (Open Government Licence v3.0)."
+)
+
+# The footnote to every breakdown, in every format.
+DISCLOSURE_CONTROL = (
+    f"{SUPPRESSED}: held back to protect confidential information. A count by place or by partner is held "
+    f"back when it rests on fewer than {FEWEST_ORGANISATIONS} organisations or includes activities that are "
+    "not public, as official statistics do; the totals are exact and include them."
 )
 
 
@@ -175,6 +182,7 @@ class Report:
                 for code, points in self.trends.items()
             },
             "breakdowns": self.breakdowns,
+            "disclosure_control": DISCLOSURE_CONTROL,
             "licence": LICENCE,
             "attribution": ATTRIBUTION,
         }

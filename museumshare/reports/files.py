@@ -51,6 +51,7 @@ KEYS = (
     "headlines",
     "trends",
     "breakdowns",
+    "disclosure_control",
     "licence",
     "attribution",
 )
@@ -331,6 +332,7 @@ def _notes(sheet: Worksheet, data: dict[str, Any]) -> None:
             "it. A figure no return gave is left empty, not reported, never zero. Each is compared with "
             "the most recent earlier year that reported it.",
         ),
+        *([("Disclosure control", data["disclosure_control"])] if data.get("disclosure_control") else []),
         ("Licence", f"The figures are published under the {data['licence']}."),
         ("Sources and attribution", data["attribution"]),
     ]

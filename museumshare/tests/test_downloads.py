@@ -51,7 +51,9 @@ def assert_runs_no_formula(content: bytes, fmt: str) -> list[Any]:
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
 def test_a_download_quotes_text_that_starts_like_a_formula_and_keeps_numbers_numbers(fmt: str) -> None:
-    response = exports.download(fmt=fmt, name_parts=["test"], header=["name", "figure"], rows=[[f, -2] for f in FORMULAS])
+    response = exports.download(
+        fmt=fmt, name_parts=["test"], header=["name", "figure"], rows=[[f, -2] for f in FORMULAS]
+    )
 
     found = assert_runs_no_formula(response.content, fmt)
 
