@@ -22,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from museumshare.core import geography  # noqa: E402
+from museumshare.core.svg import presentation_attributes  # noqa: E402
 from museumshare.needs import subjects  # noqa: E402
 from museumshare.needs.models import UNMET, Kind, Need, NeedStatus  # noqa: E402
 
@@ -147,7 +148,8 @@ def chart_svg(rows: list[Row], *, title: str, chart_id: str = "needs-chart") -> 
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or doctype
+    # Inline in HTML: no XML declaration or doctype, and no styles for the page's policy to block.
+    svg = presentation_attributes(svg[svg.index("<svg") :])
     title_id = f"{chart_id}-title"
     svg = svg.replace("<svg ", f'<svg id="{chart_id}" role="img" aria-labelledby="{title_id}" class="chart" ', 1)
     opening_end = svg.index(">") + 1

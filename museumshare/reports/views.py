@@ -150,7 +150,8 @@ def _drawn(data: dict[str, Any]) -> dict[str, Any]:
     charts take about 3 seconds to draw. Kept by the figures themselves, so a draft whose figures
     change is drawn again."""
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"reports:drawn:{digest}"
+    # v2: the charts carry presentation attributes, not styles (the site's Content Security Policy).
+    key = f"reports:drawn:v2:{digest}"
     drawn = cache.get(key)
     if drawn is None:
         drawn = charts.present(data)
