@@ -1,8 +1,10 @@
 from datetime import date
 from io import StringIO
 
+import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind
@@ -12,6 +14,30 @@ from museumshare.loans.models import CollectionObject, Loan, LoanEvent, Status
 from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.programmes.models import Event, Opportunity, Participation, Programme, ProgrammeMember
 from museumshare.returns.models import ReportingYear, Return, YearStatus
+
+
+@pytest.fixture(autouse=True)
+def debug(settings: Settings) -> None:
+    """setup_demo runs where make run runs it: with DEBUG on (pytest-django turns it off for each test)."""
+    settings.DEBUG = True
+
+
+def test_setup_demo_refuses_with_debug_off_and_creates_nobody(
+    register: dict[str, Organisation], settings: Settings
+) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match=r"DEBUG is off.*--force"):
+        call_command("setup_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_setup_demo_runs_with_debug_off_when_forced(register: dict[str, Organisation], settings: Settings) -> None:
+    settings.DEBUG = False
+
+    call_command("setup_demo", "--force", stdout=StringIO())
+
+    assert User.objects.filter(is_superuser=True).exists()
 
 
 def test_setup_demo_creates_the_cast_once_and_prints_the_logins(register: dict[str, Organisation]) -> None:

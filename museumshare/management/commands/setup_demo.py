@@ -1,7 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from museumshare.activities.demo import load_demo_activities
 from museumshare.loans.demo import load_demo_loans
@@ -21,8 +22,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default="museumshare-demo", help="Password for the demo accounts.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off too. The demo accounts include a superuser with a published password.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            # DEBUG off is how a production database looks from here.
+            raise CommandError(
+                "DEBUG is off, so this looks like a production site: setup_demo would create demo accounts, "
+                "including a superuser, with a published password. Run it with DEBUG=true (make run does), "
+                "or add --force if this really is a database for trying museumshare out."
+            )
         if not Organisation.objects.exists():
             self.stdout.write("Loading the museum register (Mapping Museums, 4,191 museums)…")
             call_command("import_organisations", str(MAPPING_MUSEUMS_FILE), stdout=self.stdout)
