@@ -21,6 +21,7 @@ from django.utils import timezone  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from museumshare.core.svg import presentation_attributes  # noqa: E402
 from museumshare.programmes.models import (  # noqa: E402
     APPLICATION_OPEN,
     Action,
@@ -410,7 +411,8 @@ def region_chart_svg(regions: list[RegionCount], *, title: str, chart_id: str = 
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or doctype
+    # Inline in HTML: no XML declaration or doctype, and no styles for the page's policy to block.
+    svg = presentation_attributes(svg[svg.index("<svg") :])
     title_id = f"{chart_id}-title"
     svg = svg.replace(
         "<svg ",
