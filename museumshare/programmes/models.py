@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from museumshare.activities.models import Activity, Kind, sees_everything
+from museumshare.core.files import UploadValidator
 from museumshare.organisations.models import Organisation
 
 
@@ -599,7 +600,7 @@ class Resource(models.Model):
     topic = models.CharField(max_length=100, blank=True)
     skills_area = models.CharField(max_length=20, choices=SkillsArea.choices, blank=True)
     url = models.URLField("web address", max_length=500, blank=True)
-    file = models.FileField(upload_to="resources/%Y/", blank=True)
+    file = models.FileField(upload_to="resources/%Y/", blank=True, validators=[UploadValidator("programme_resource")])
     language = models.CharField(max_length=50, default="English")
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources")
     organisation = models.ForeignKey(
@@ -632,4 +633,5 @@ class Resource(models.Model):
         return reverse("programmes:resource", args=[self.pk])
 
     def link(self) -> str:
-        return self.file.url if self.file else self.url
+        # An uploaded file is sent by its own view, never from a public media address.
+        return reverse("programmes:resource_file", args=[self.pk]) if self.file else self.url

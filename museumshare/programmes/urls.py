@@ -42,6 +42,7 @@ urlpatterns = [
     path("resources/", resources.resource_list, name="resources"),
     path("resources/new/", resources.resource_create, name="resource_create"),
     path("resources/<int:pk>/", resources.resource_detail, name="resource"),
+    path("resources/<int:pk>/file/", resources.resource_file, name="resource_file"),
     path("resources/<int:pk>/edit/", resources.resource_edit, name="resource_edit"),
     path("resources/<int:pk>/delete/", resources.resource_delete, name="resource_delete"),
 ]

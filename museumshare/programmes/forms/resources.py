@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from museumshare.core.files import MB, RULES
 from museumshare.programmes import rules
 from museumshare.programmes.forms import DAY_INPUT, organisation_choice, programmes_for
 from museumshare.programmes.models import (
@@ -14,7 +15,7 @@ from museumshare.programmes.models import (
     SkillsArea,
 )
 
-RESOURCE_FILE_MAX_MB = 50
+RESOURCE_FILE_MAX_MB = RULES["programme_resource"].max_bytes // MB
 RESOURCE_NEEDS_A_LINK = "Give a web address for the resource, or upload a file."
 RESOURCE_FIELD_ORDER = [
     "title", "kind", "description", "url", "file", "topic", "skills_area", "language", "programme", "organisation",
@@ -95,7 +96,8 @@ class ResourceForm(forms.ModelForm[Resource]):
         help_texts = {
             "description": "What it covers and who it is for.",
             "topic": "A few words, such as 'Condition checking' or 'Co-curating with communities'.",
-            "file": f"A document, presentation or video of up to {RESOURCE_FILE_MAX_MB} MB.",
+            "file": f"A PDF, an image or an office document of up to {RESOURCE_FILE_MAX_MB} MB. "
+            "For a film, give its web address instead.",
         }
         error_messages = {
             "title": {"required": "Enter the resource's title."},
@@ -128,15 +130,6 @@ class ResourceForm(forms.ModelForm[Resource]):
         self.fields["skills_area"].choices = [("", "None in particular"), *SkillsArea.choices]  # type: ignore[attr-defined]
         self.fields["file"].widget.clear_checkbox_label = "Remove the file"
         self.order_fields(RESOURCE_FIELD_ORDER)
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data.get("file")
-        if upload and getattr(upload, "size", 0) > RESOURCE_FILE_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file must be smaller than {RESOURCE_FILE_MAX_MB} MB: "
-                "put it on a website and give its web address instead."
-            )
-        return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from museumshare.core import exports
+from museumshare.core import exports, files
 from museumshare.core.forms import add_errors
 from museumshare.programmes import services
 from museumshare.programmes.forms.resources import ResourceFilterForm, ResourceForm
@@ -75,6 +75,13 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource.objects.select_related("programme", "organisation"), pk=pk)
     context = {"resource": resource, "can_change": request.user.has_perm("programmes.change_resource", resource)}
     return render(request, "programmes/resource_detail.html", context)
+
+
+@require_GET
+def resource_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A resource's uploaded file, for whoever may see the resource (the library is public)."""
+    resource = get_object_or_404(Resource.objects.exclude(file=""), pk=pk)
+    return files.attachment(resource.file)
 
 
 @login_required
