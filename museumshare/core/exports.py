@@ -51,7 +51,7 @@ def xlsx_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
     value = cell(value)
     if not isinstance(value, str):
         return value
-    written = Cell(sheet, row=1, column=1, value=value)  # type: ignore[arg-type]  # placed where appended
+    written = Cell(sheet, row=1, column=1, value=value)  # placed where it is appended
     written.data_type = "s"
     return written
 
@@ -62,7 +62,7 @@ def xlsx_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> li
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write `value` into a cell of `sheet` as `cell` does, and hand the cell back to be styled."""
-    target = sheet.cell(row=row, column=column, value=cell(value))
+    target: Cell = sheet.cell(row=row, column=column, value=cell(value))
     if isinstance(target.value, str):
         target.data_type = "s"
     return target

@@ -304,16 +304,15 @@ def loan_places(loans: QuerySet[Loan]) -> list[Row]:
 def loan_borrowers(loans: QuerySet[Loan]) -> list[Row]:
     """Each borrower by the places of the venues it borrowed for, and whether for display: the
     organisations each loan breakdown's counts rest on, for disclosure control."""
-    return list(
-        loans.values(
-            nation=at_venue("nation"),
-            region=at_venue("region_code"),
-            district=at_venue("district_code"),
-            country=at_venue("country"),
-            display=Case(When(purpose__in=DISPLAY_PURPOSES, then=Value(True)), default=Value(False)),
-            organisation=F("borrower_id"),
-        ).distinct()
-    )
+    found = loans.values(
+        nation=at_venue("nation"),
+        region=at_venue("region_code"),
+        district=at_venue("district_code"),
+        country=at_venue("country"),
+        display=Case(When(purpose__in=DISPLAY_PURPOSES, then=Value(True)), default=Value(False)),
+        organisation=F("borrower_id"),
+    ).distinct()
+    return [dict(row) for row in found]
 
 
 def _who(borrowers: list[Row], key: Callable[[Row], Any]) -> dict[Any, set[int]]:
@@ -541,12 +540,12 @@ def international_by_country(
     for row in placed:
         if row["where"] == "abroad":
             found.setdefault(str(row["abroad"] or ""), {})["activities"] = row["activities"]
-    rows = [
+    rows: list[Row] = [
         {"label": str(countries.name(code) or code) if code else NOT_RECORDED, "code": code or None}
         | _counts(row, ("loans", "objects", "activities"))
         for code, row in found.items()
     ]
-    rows.sort(key=lambda row: (-row["loans"], -row["activities"], row["label"]))
+    rows.sort(key=lambda row: (-int(row["loans"]), -int(row["activities"]), str(row["label"])))
     for row in rows:
         code = row["code"] or ""
         placed_there = activities_abroad.get(code, {})
@@ -609,7 +608,7 @@ def by_partner_kind(partners: list[Row], control: bool = True) -> list[Row]:
     totals = _add(partners, itemgetter("kind"), ("organisations", "hidden"))
     labels = dict(OrganisationKind.choices)
     rows = [{"label": str(labels.get(kind, kind)), "code": kind} | found for kind, found in totals.items()]
-    rows.sort(key=lambda row: (-row["organisations"], row["label"]))
+    rows.sort(key=lambda row: (-int(row["organisations"]), str(row["label"])))
     return held_back_last([_disclosed_partners(row, control) for row in rows])
 
 
@@ -626,11 +625,11 @@ def by_partner_governance(partners: list[Row], control: bool = True) -> list[Row
     museums = [row for row in partners if row["kind"] in MUSEUM_KINDS]
     totals = _add(museums, itemgetter("governance"), ("organisations", "hidden"))
     labels = dict(Governance.choices)
-    rows = [
+    rows: list[Row] = [
         {"label": str(labels.get(code, code)) if code else NOT_RECORDED, "code": code or None} | found
         for code, found in totals.items()
     ]
-    rows.sort(key=lambda row: (-row["organisations"], row["label"]))
+    rows.sort(key=lambda row: (-int(row["organisations"]), str(row["label"])))
     return held_back_last([_disclosed_partners(row, control) for row in rows])
 
 
