@@ -30,6 +30,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -60,6 +61,13 @@ from museumshare.reports import services as report_services
 from museumshare.returns import services as return_services
 from museumshare.returns.importer import import_returns_content
 
+# The smallest PNG there is: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+# Two-factor authentication is required of these: the matrix signs them in having given a code.
+GIVE_A_CODE = ("analyst", "manager", "admin")
 ROLES = ("anonymous", "charlie", "bob", "alice", "analyst", "manager", "admin")
 SIGN_IN = "sign-in"
 REDIRECT = "redirect"
@@ -103,7 +111,11 @@ def build_world(cast: dict[str, User], portrait_gallery: Organisation, laing: Or
 
     # A loan from alice's Gallery to bob's Laing, requested, with a document; and bob's draft.
     portrait = CollectionObject.objects.create(
-        owner=portrait_gallery, accession_number="TEST 1", title="Portrait study", valuation=Decimal("250000")
+        owner=portrait_gallery,
+        accession_number="TEST 1",
+        title="Portrait study",
+        valuation=Decimal("250000"),
+        image=ContentFile(PNG, name="portrait.png"),
     )
     world["object"] = portrait
 
@@ -208,10 +220,10 @@ def build_world(cast: dict[str, User], portrait_gallery: Organisation, laing: Or
             "title": "Condition checking guide",
             "kind": ResourceKind.GUIDE,
             "description": "For anyone who cares for collections.",
-            "url": "https://example.org/guide",
             "programme": world["public_programme"],
             "organisation": portrait_gallery,
         },
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="guide.pdf"),
     )
 
     # bob's needs and alice's offers, public and private.
@@ -312,6 +324,14 @@ MATRIX: dict[str, list[Case]] = {
     "accounts:logout": one(None, expect(REDIRECT), method="post"),
     "accounts:account": one(None, SIGNED_IN),
     "accounts:password_reset": one(None, EVERYONE),
+    # Two-factor pages: those with an app turn it off or renew codes; the others set it up.
+    "accounts:two_factor_verify": one(None, expect(REDIRECT, anonymous=SIGN_IN)),
+    "accounts:two_factor_setup": one(None, only("charlie", "bob", "alice", others=REDIRECT)),
+    "accounts:two_factor_disable": one(None, only(*GIVE_A_CODE, others=REDIRECT)),
+    "accounts:two_factor_recovery_codes": one(None, only(*GIVE_A_CODE, others=REDIRECT)),
+    # Anyone signed in makes their own tokens (an empty form is refused, 400); another's is not found.
+    "accounts:token_create": one(None, expect(400, anonymous=SIGN_IN), method="post"),
+    "accounts:token_revoke": one(None, expect(404, anonymous=SIGN_IN), method="post", kwargs={"pk": 2**31 - 1}),
     "accounts:password_reset_done": one(None, EVERYONE),
     "accounts:password_reset_confirm": one(None, EVERYONE),
     "accounts:password_reset_complete": one(None, EVERYONE),
@@ -331,6 +351,8 @@ MATRIX: dict[str, list[Case]] = {
     "organisations:edit_offer": one("portrait_gallery", GALLERY),
     "organisations:contacts": one("portrait_gallery", GALLERY),
     "organisations:edit_contact": one("contact", GALLERY),
+    # Its own people choose whether other museums may email them about it.
+    "organisations:accept_messages": one("portrait_gallery", only("alice", "manager", ok=REDIRECT), method="post"),
     "organisations:delete_contact": one("contact", only("alice", "admin", ok=REDIRECT), method="post"),
     # The register of activities
     "activities:list": one(None, EVERYONE),
@@ -359,6 +381,8 @@ MATRIX: dict[str, list[Case]] = {
     "loans:objects": one(None, only("bob", "alice")),
     "loans:object_add": one(None, only("bob", "alice")),
     "loans:object_edit": one("object", GALLERY),
+    # The Gallery's people, and whoever may see a loan of the object.
+    "loans:object_image": one("object", only("bob", "alice", "analyst", "manager", "admin", others=404)),
     "loans:policy": one("portrait_gallery", GALLERY),
     "loans:renewal": one(
         "loan",
@@ -429,6 +453,7 @@ MATRIX: dict[str, list[Case]] = {
     "programmes:resources": one(None, EVERYONE),
     "programmes:resource_create": one(None, RUNS_PROGRAMMES),
     "programmes:resource": one("resource", EVERYONE),
+    "programmes:resource_file": one("resource", EVERYONE),
     "programmes:resource_edit": one("resource", PROGRAMME_STAFF),
     "programmes:resource_delete": one("resource", PROGRAMME_STAFF),
     # Needs (bob's, at the Laing) and offers (alice's, at the Gallery)
@@ -670,10 +695,23 @@ def open_as(client: Client, name: str, url: str, method: str, data: dict[str, An
     return outcome(response)
 
 
-def client_for(role: str, people: dict[str, User]) -> Client:
+def client_for(role: str, people: dict[str, User], verified: bool = True) -> Client:
+    """A client signed in as `role`; those who must give a two-factor code have given one, unless not `verified`."""
     client = Client()
-    if role != "anonymous":
-        client.force_login(people[role])
+    if role == "anonymous":
+        return client
+    client.force_login(people[role])
+    if role in GIVE_A_CODE and django_apps.is_installed("django_otp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get_or_create(user=people[role], defaults={"name": "Authenticator app"})[0]
+        session = client.session
+        if verified:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        else:
+            session.pop(DEVICE_ID_SESSION_KEY, None)
+        session.save()
     return client
 
 
@@ -748,3 +786,14 @@ def test_every_person_gets_what_the_matrix_decides(world: dict[str, Any]) -> Non
 )
 def test_what_should_change_gets_what_the_matrix_decides(world: dict[str, Any], name: str, case: Case) -> None:
     assert not mismatches(world, [(name, case)])
+
+
+@pytest.mark.skipif(not django_apps.is_installed("django_otp"), reason="two-factor authentication is not installed")
+def test_an_analyst_who_has_not_given_a_code_is_sent_to_give_one(cast: dict[str, User]) -> None:
+    client = client_for("analyst", cast, verified=False)
+
+    response = client.get(reverse("returns:years"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+    assert client_for("analyst", cast).get(reverse("returns:years")).status_code == 200
