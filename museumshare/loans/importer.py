@@ -26,7 +26,16 @@ from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem, vocabulary
 from museumshare.core.tables import column_key, date_text, read_table
 from museumshare.core.text import fold
-from museumshare.loans.models import CollectionObject, Insurance, Loan, LoanEvent, LoanObject, Purpose, Status
+from museumshare.loans.models import (
+    CollectionObject,
+    Insurance,
+    Loan,
+    LoanEvent,
+    LoanObject,
+    Purpose,
+    Status,
+    reference_validator,
+)
 from museumshare.loans.services import loan_record_activity
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.models import Organisation
@@ -100,6 +109,12 @@ def _date(value: str) -> date:
     raise forms.ValidationError(f"'{value}' is not a date: write it as 2020-04-01 or 1/4/2020.")
 
 
+def _reference(value: str) -> str:
+    """The model's check of a reference: an import row that fails it is refused, as the web form is."""
+    reference_validator(value)
+    return value
+
+
 def _choice(value: str, choices: type[models.TextChoices], allowed: tuple[str, ...] | None = None) -> str:
     code = vocabulary(choices).get(fold(value))
     names = [str(c) for c in (allowed or choices.values)]
@@ -146,7 +161,7 @@ class Checker:
                 problems.append(Problem(number, column, " ".join(exc.messages), ref))
                 return None
 
-        reference = attempt("reference", str, required=True)
+        reference = attempt("reference", _reference, required=True)
         lender = attempt("lender", self.matcher.find, required=True)
         borrower = attempt("borrower", self.matcher.find, required=True)
         purpose = attempt("purpose", lambda v: _choice(v, Purpose)) or Purpose.EXHIBITION.value

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from museumshare.accounts.models import User
+from museumshare.core.imports import ImportFailed
 from museumshare.core.pdf import BASE_URL, RefusedURL, resolve, url_fetcher
 from museumshare.core.tests.test_files import HTML, PDF, PNG, POLYGLOT, SVG
 from museumshare.loans.models import CollectionObject, Loan, LoanDocument, Status
@@ -87,7 +88,7 @@ def test_an_objects_image_is_checked_and_shown_only_to_those_who_may_see_the_obj
 def test_a_loan_reference_outside_the_fixed_format_is_refused(
     request_loan: Callable[..., Loan], portraits: list[CollectionObject], reference: str
 ) -> None:
-    with pytest.raises(ValidationError, match="letters, digits, spaces and / - . only"):
+    with pytest.raises(ValidationError, match=r"letters, digits, spaces and / - \. only"):
         request_loan(portraits[:1], reference=reference)
 
 
@@ -123,3 +124,19 @@ def test_the_pdf_fetcher_serves_a_static_file_from_disk() -> None:
     assert media_type == "text/css"
     assert body.strip()
     assert resolve("data:text/plain,hello") == (b"hello", "text/plain")
+
+
+def test_an_import_row_whose_reference_is_outside_the_fixed_format_is_refused(
+    tmp_path: Path, alice: User, register: dict[str, object]
+) -> None:
+    from museumshare.loans.importer import import_loans
+    from museumshare.loans.tests.test_importer import GOOD, write
+
+    bad = GOOD[0].replace("LO-2019-1,", '"LO-2019-1\n} @import url(//x)",', 1)
+    with pytest.raises(ImportFailed) as failed:
+        import_loans(path=write(tmp_path, [bad]), actor=alice)
+    assert failed.value.summary is not None
+    assert [(p.column, "letters, digits, spaces and / - . only" in p.message) for p in failed.value.summary.errors] == [
+        ("reference", True)
+    ]
+    assert not Loan.objects.exists()
