@@ -23,6 +23,7 @@ from museumshare.activities.models import (
 )
 from museumshare.activities.services import PartnerSpec, PlaceSpec
 from museumshare.core import geography, years
+from museumshare.core.files import UploadValidator
 from museumshare.organisations.forms import OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Nation, Organisation, Venue
 
@@ -336,6 +337,7 @@ class ActivityImportForm(forms.Form):
             "required": "Choose a CSV or Excel file to import.",
             "empty": "The file is empty: choose the spreadsheet of activities.",
         },
+        validators=[UploadValidator("import_spreadsheet")],
     )
     skip_invalid = forms.BooleanField(
         label="Skip invalid rows",

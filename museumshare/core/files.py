@@ -308,7 +308,7 @@ def check_workbook(content: bytes, *, name: str, max_rows: int = XLSX_MAX_ROWS) 
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnsafeWorkbook(f"{name} is not a readable Excel workbook (.xlsx).") from None
+        return  # not a zip at all: openpyxl fails on it at once, and each reader says so in its words
     with archive:
         entries = archive.infolist()
         unpacked = sum(entry.file_size for entry in entries)

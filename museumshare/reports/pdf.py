@@ -11,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from museumshare.core.pdf import write_pdf
 from museumshare.reports import charts
 
 # WeasyPrint's CSS parser warns of each SVG property in the charts' style attributes (thousands a
@@ -30,14 +31,12 @@ def html(data: dict[str, Any], *, today: date | None = None) -> str:
 
 def render(data: dict[str, Any], *, today: date | None = None) -> bytes:
     """The PDF of the report whose JSON is `data`."""
-    # Imported here, not at the top: the site starts even where WeasyPrint's system libraries are missing.
-    import weasyprint  # type: ignore[import-untyped]
-
     page = html(data, today=today)
     logger = logging.getLogger("weasyprint")
     logger.addFilter(_not_svg_style)
     try:
-        # Nothing is fetched: the styles are inline, the charts and the map are inline SVG.
-        return bytes(weasyprint.HTML(string=page, base_url=None).write_pdf(pdf_tags=True))
+        # Nothing needs fetching (the styles are inline, the charts and the map inline SVG), and the
+        # fetcher would refuse anything but the app's static files.
+        return write_pdf(page, pdf_tags=True)
     finally:
         logger.removeFilter(_not_svg_style)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from museumshare.core import years
+from museumshare.core.files import UploadValidator
 from museumshare.organisations.models import Organisation
 from museumshare.returns import services
 from museumshare.returns.models import ReportingYear, ReturnValue, YearStatus, whole
@@ -124,6 +125,7 @@ class UploadForm(forms.Form):
         label="The spreadsheet",
         help_text="The spreadsheet downloaded from the return’s page, with your values in it, as an .xlsx file.",
         error_messages={"required": "Choose the spreadsheet to upload.", "empty": "The file is empty."},
+        validators=[UploadValidator("return_spreadsheet")],
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
