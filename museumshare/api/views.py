@@ -575,7 +575,8 @@ class EventViewSet(ProgrammeRefsMixin, viewsets.ReadOnlyModelViewSet[Event]):
             else Value(False, output_field=BooleanField())
         )
         return (
-            Event.objects.select_related("organiser", "programme__lead")
+            Event.objects.visible_to(user)
+            .select_related("organiser", "programme__lead")
             .prefetch_related(Prefetch("actions", Action.objects.select_related("owner")))
             .annotate(registered_count=Count("registrations", distinct=True), you_registered=registered)
             .order_by("starts_at", "id")

@@ -518,6 +518,21 @@ class Event(models.Model):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user: Any) -> "EventQuerySet":
+        """What `user` may see (`programmes.view_event`), in one query: events outside a programme or
+        in one they may see; those their organisations hold or they registered for; all, for analysts
+        and administrators. The web pages, the API and every other list of events ask this."""
+        if sees_everything(user):
+            return self
+        seen = Q(programme__isnull=True) | Q(programme__in=Programme.objects.visible_to(user))
+        if not user.is_authenticated:
+            return self.filter(seen)
+        mine = user.memberships.values("organisation_id")
+        registered = Registration.objects.filter(user=user).values("event_id")
+        return self.filter(seen | Q(organiser__in=mine) | Q(pk__in=registered))
+
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
@@ -543,6 +558,8 @@ class Action(models.Model):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
+    objects = EventQuerySet.as_manager()
+
 
     FIELDS: ClassVar[tuple[str, ...]] = ("description", "owner", "owner_name", "due_date", "done")
 

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from museumshare.core.permissions import is_administrator, is_analyst, is_programme_manager
 from museumshare.organisations.models import Organisation, Role
 from museumshare.organisations.rules import is_editor, is_member
-from museumshare.programmes.models import Programme
+from museumshare.programmes.models import Event, Programme
 
 
 def manages_programme(user: Any, programme: Any) -> bool:
@@ -77,6 +77,12 @@ def can_manage_event(user: Any, event: Any) -> bool:
     if event is None or not user.is_authenticated:
         return False
     return bool(is_administrator(user) or is_editor(user, event.organiser) or manages_programme(user, event.programme))
+
+
+@rules.predicate
+def can_see_event(user: Any, event: Any) -> bool:
+    # The same rule as every list of events: one query, so a page and a list can never disagree.
+    return event is not None and Event.objects.visible_to(user).filter(pk=event.pk).exists()
 
 
 @rules.predicate
@@ -144,6 +150,7 @@ rules.add_perm("programmes.change_opportunity", can_manage_opportunity)
 rules.add_perm("programmes.view_application", is_applicant | reviews_application)
 rules.add_perm("programmes.review_application", reviews_application)
 rules.add_perm("programmes.add_event", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.view_event", can_see_event)
 rules.add_perm("programmes.change_event", can_manage_event)
 rules.add_perm("programmes.view_minutes", can_read_minutes)
 rules.add_perm("programmes.change_mentoringpair", can_manage_pair)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from museumshare.core.forms import add_errors
-from museumshare.core.permissions import is_administrator, is_analyst
 from museumshare.programmes import services
 from museumshare.programmes.forms.events import (
     ActionForm,
@@ -25,27 +24,14 @@ from museumshare.programmes.forms.events import (
     EventRegistrationForm,
     MinutesForm,
 )
-from museumshare.programmes.models import Action, Event, Programme, Registration
+from museumshare.programmes.models import Action, Event, Programme
 
 PAGE_SIZE = 25
 
 
-def _visible_events(user: Any) -> QuerySet[Event]:
-    """Events outside a programme, or in one the user may see, are for everyone who may see it; the
-    organiser's people and those registered see theirs too."""
-    if is_administrator(user) or is_analyst(user):
-        return Event.objects.all()
-    seen = Q(programme__isnull=True) | Q(programme__in=Programme.objects.visible_to(user))
-    if not user.is_authenticated:
-        return Event.objects.filter(seen)
-    mine = user.memberships.values("organisation_id")
-    registered = Registration.objects.filter(user=user).values("event_id")
-    return Event.objects.filter(seen | Q(organiser__in=mine) | Q(pk__in=registered))
-
-
 def _get_event(request: HttpRequest, pk: int) -> Event:
     """The event, or 404 for anyone who may not see it: nobody learns that it exists."""
-    return get_object_or_404(_visible_events(request.user).select_related("programme", "organiser"), pk=pk)
+    return get_object_or_404(Event.objects.visible_to(request.user).select_related("programme", "organiser"), pk=pk)
 
 
 def _get_managed_event(request: HttpRequest, pk: int) -> Event:
@@ -61,7 +47,7 @@ def _get_managed_event(request: HttpRequest, pk: int) -> Event:
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    visible = _visible_events(user)
+    visible = Event.objects.visible_to(user)
     programmes = Programme.objects.filter(pk__in=visible.values("programme_id")).order_by("name")
     form = EventFilterForm(request.GET or None, programmes=programmes)
     now = timezone.now()
