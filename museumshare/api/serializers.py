@@ -28,7 +28,7 @@ from museumshare.core import years
 from museumshare.loans import procedure
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, LoanEvent, LoanObject
 from museumshare.loans.models import Status as LoanStatus
-from museumshare.loans.services import may_see_valuations
+from museumshare.loans.services import loan_problems, may_see_valuations
 from museumshare.organisations.forms import OfferForm, OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Organisation, Venue
 from museumshare.programmes.forms.opportunities import ApplicationForm, OpportunityForm
@@ -590,6 +590,14 @@ class LoanDetailsInputSerializer(serializers.ModelSerializer[Loan]):
             if value(start) and value(end) and value(end) < value(start):
                 errors[end] = ["Enter a date on or after the start date."]
         if errors:
+        lender, borrower = value("lender"), value("borrower")
+        errors |= loan_problems(
+            lender_id=lender.pk if lender else None,
+            borrower_id=borrower.pk if borrower else None,
+            venue=attrs.get("venue"),
+            facilities_report=attrs.get("facilities_report"),
+            objects=attrs.get("objects", ()),
+        )
             raise serializers.ValidationError(errors)
         return attrs
 
@@ -621,7 +629,9 @@ class LoanCreateInputSerializer(LoanDetailsInputSerializer):
         found = CollectionObject.objects.in_bulk(set(value))
         missing = sorted({pk for pk in value if pk not in found})
         if missing:
-            raise serializers.ValidationError(f"There is no object with the id {', '.join(map(str, missing))}.")
+            # The words `loan_problems` uses for an object that is not the lender's: ids only, and no
+            # telling an object that does not exist from one the requester may not borrow.
+            raise serializers.ValidationError(f"Object {', '.join(map(str, missing))} is not available.")
         return [found[pk] for pk in dict.fromkeys(value)]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

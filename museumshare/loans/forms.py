@@ -22,6 +22,7 @@ from museumshare.loans.models import (
     Stage,
     Status,
 )
+from museumshare.loans.services import loan_problems
 from museumshare.organisations.forms import OrganisationField, OrganisationMatcher
 from museumshare.organisations.models import Organisation, Venue
 
@@ -193,9 +194,15 @@ class LoanRequestForm(forms.ModelForm[Loan]):
         opens, closes = data.get("exhibition_start"), data.get("exhibition_end")
         if opens and closes and closes < opens:
             self.add_error("exhibition_end", "Enter a closing date on or after the opening date.")
-        venue, borrower = data.get("venue"), data.get("borrower")
-        if venue and borrower and venue.organisation_id != borrower.pk:
-            self.add_error("venue", f"Choose one of {borrower}'s venues.")
+        borrower = data.get("borrower")
+        problems = loan_problems(
+            lender_id=self.lender.pk,
+            borrower_id=borrower.pk if borrower else None,
+            venue=data.get("venue"),
+            objects=list(data.get("objects") or ()),
+        )
+        for name, messages in problems.items():
+            self.add_error(name if name in self.fields else None, messages)
         return data
 
     def _post_clean(self) -> None:
@@ -263,6 +270,13 @@ class LoanEditForm(forms.ModelForm[Loan]):
         start, end = data.get("agreed_start"), data.get("agreed_end")
         if start and end and end < start:
             self.add_error("agreed_end", "Enter an agreed end date on or after the agreed start date.")
+        report = data.get("facilities_report")
+        if report is not None and report.pk != self.instance.facilities_report_id:
+            problems = loan_problems(
+                lender_id=self.instance.lender_id, borrower_id=self.instance.borrower_id, facilities_report=report
+            )
+            for name, messages in problems.items():
+                self.add_error(name, messages)
         return data
 
     def _post_clean(self) -> None:

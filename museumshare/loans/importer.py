@@ -36,7 +36,7 @@ from museumshare.loans.models import (
     Status,
     reference_validator,
 )
-from museumshare.loans.services import loan_record_activity
+from museumshare.loans.services import loan_problems, loan_record_activity
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.models import Organisation
 
@@ -200,10 +200,10 @@ def _check_groups(rows: list[Row], summary: ImportSummary) -> dict[tuple[int, st
     for row in rows:
         groups.setdefault((row.lender.pk, row.loan["reference"]), []).append(row)
     existing_objects = {
-        (lender, accession): title
-        for lender, accession, title in CollectionObject.objects.filter(
-            owner_id__in={key[0] for key in groups}
-        ).values_list("owner_id", "accession_number", "title")
+        (obj.owner_id, obj.accession_number): obj
+        for obj in CollectionObject.objects.filter(owner_id__in={key[0] for key in groups}).only(
+            "owner_id", "accession_number", "lendable"
+        )
     }
     # An object is known if the lender has it already, or another row of the file gives its title.
     known = set(existing_objects) | {(row.lender.pk, row.accession_number) for row in rows if row.object_title}
@@ -232,6 +232,14 @@ def _check_groups(rows: list[Row], summary: ImportSummary) -> dict[tuple[int, st
                     )
                 )
             seen.setdefault(row.accession_number, row.number)
+            existing = existing_objects.get((lender, row.accession_number))
+            if existing is not None:
+                # The web form's and the API's check: a lender's object that is not lendable is refused.
+                refused = loan_problems(lender_id=lender, borrower_id=row.loan["borrower"].pk, objects=[existing])
+                for message in refused.get("objects", []):
+                    summary.errors.append(
+                        Problem(row.number, "accession_number", f"{row.accession_number}: {message}", reference)
+                    )
             if (lender, row.accession_number) not in known and not row.object_title:
                 summary.errors.append(
                     Problem(

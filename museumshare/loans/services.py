@@ -24,6 +24,7 @@ from museumshare.loans.models import (
     FINISHED,
     CollectionObject,
     ConditionCheck,
+    FacilitiesReport,
     Loan,
     LoanDocument,
     LoanEvent,
@@ -34,7 +35,7 @@ from museumshare.loans.models import (
     Stage,
     Status,
 )
-from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.models import Organisation, Role, Venue
 from museumshare.organisations.rules import role_at
 
 # A request holds its objects from the moment it is sent: a second request for the same object
@@ -82,6 +83,31 @@ def clashes(
     ]
 
 
+def loan_problems(
+    *,
+    lender_id: int | None,
+    borrower_id: int | None,
+    venue: Venue | None = None,
+    facilities_report: FacilitiesReport | None = None,
+    objects: Sequence[CollectionObject] = (),
+) -> dict[str, list[str]]:
+    """What is wrong with a loan's parties and objects, by field: the one check of the web forms, the
+    API, the importer and the services. A venue and a facilities report must be the borrower's; an
+    object must be the lender's and lendable. The words name only ids, so a refusal never tells a
+    borrower the title or accession number of an object it may not see."""
+    problems: dict[str, list[str]] = {}
+    if venue is not None and borrower_id is not None and venue.organisation_id != borrower_id:
+        problems["venue"] = [f"Venue {venue.pk} is not one of the borrower's venues."]
+    if facilities_report is not None and borrower_id is not None and facilities_report.organisation_id != borrower_id:
+        problems["facilities_report"] = [f"Facilities report {facilities_report.pk} is not one of the borrower's."]
+    unavailable = [o.pk for o in objects if o.owner_id != lender_id or not o.lendable]
+    if unavailable:
+        ids = ", ".join(map(str, unavailable))
+        said = f"Object {ids} is" if len(unavailable) == 1 else f"Objects {ids} are"
+        problems["objects"] = [f"{said} not available."]
+    return problems
+
+
 @transaction.atomic
 def loan_create(*, actor: Any, data: dict[str, Any], objects: Sequence[CollectionObject] = ()) -> Loan:
     """A borrower's request, drafted: the lender sees it once it is sent."""
@@ -89,9 +115,15 @@ def loan_create(*, actor: Any, data: dict[str, Any], objects: Sequence[Collectio
     loan.full_clean()
     if procedure.BORROWER not in side_of(actor, loan):
         raise PermissionDenied("Only editors at the borrowing organisation can request a loan.")
-    wrong_owner = [str(o) for o in objects if o.owner_id != loan.lender_id]
-    if wrong_owner:
-        raise ValidationError({"objects": f"These objects do not belong to {loan.lender}: {', '.join(wrong_owner)}."})
+    problems = loan_problems(
+        lender_id=loan.lender_id,
+        borrower_id=loan.borrower_id,
+        venue=loan.venue,
+        facilities_report=loan.facilities_report,
+        objects=objects,
+    )
+    if problems:
+        raise ValidationError(problems)
     loan.save()
     LoanObject.objects.bulk_create(LoanObject(loan=loan, object=o, valuation=o.valuation) for o in objects)
     LoanEvent.objects.create(loan=loan, status=loan.status, actor=loan.created_by, note="Request drafted.")
@@ -108,6 +140,14 @@ def loan_update(*, loan: Loan, actor: Any, data: dict[str, Any]) -> dict[str, li
     before = audit.snapshot(loan, data.keys())
     for name, value in data.items():
         setattr(loan, name, value)
+    problems = loan_problems(
+        lender_id=loan.lender_id,
+        borrower_id=loan.borrower_id,
+        venue=loan.venue if "venue" in data else None,
+        facilities_report=loan.facilities_report if "facilities_report" in data else None,
+    )
+    if problems:
+        raise ValidationError(problems)
     loan.full_clean()
     changes = audit.diff(before, audit.snapshot(loan, data.keys()))
     if changes:

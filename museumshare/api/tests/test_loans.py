@@ -137,11 +137,11 @@ def test_a_request_is_checked(
         found: dict[str, list[str]] = answer.json()["errors"]
         return found
 
-    assert errors(objects=[10**9]) == {"objects": ["There is no object with the id 1000000000."]}
+    assert errors(objects=[10**9]) == {"objects": ["Object 1000000000 is not available."]}
     assert list(errors(requested_end="2028-01-01")) == ["requested_end"]
     assert list(errors(borrower=portrait_gallery.pk)) == ["borrower"]
     assert list(errors(lender=10**9)) == ["lender"]
-    assert "do not belong to" in errors(objects=[foreign.pk])["objects"][0]
+    assert errors(objects=[foreign.pk]) == {"objects": [f"Object {foreign.pk} is not available."]}
     assert "already exists" in str(errors(reference=taken.reference))
     assert Loan.objects.count() == 1
 
