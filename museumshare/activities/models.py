@@ -2,12 +2,14 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from museumshare.core import years
 from museumshare.core.permissions import is_administrator, is_analyst
+from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_characters_but_line_breaks
 from museumshare.organisations.models import Located, Membership, Organisation, Venue
 
 
@@ -130,26 +132,37 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 class Activity(models.Model):
     """One piece of partnership work between organisations, recorded once."""
 
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, validators=[no_control_characters])
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
     lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_activities")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Leave empty for work that is still going on.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     visitors = models.PositiveIntegerField(null=True, blank=True, help_text="People who saw it.")
     participants = models.PositiveIntegerField(null=True, blank=True, help_text="People who took part.")
     objects_count = models.PositiveIntegerField("objects involved", null=True, blank=True)
-    funding_amount = models.DecimalField("funding (£)", max_digits=12, decimal_places=2, null=True, blank=True)
-    funder = models.CharField(max_length=200, blank=True, help_text="Who funded it, if anyone.")
-    themes = models.CharField(max_length=300, blank=True, help_text="Separate themes with commas.")
+    funding_amount = models.DecimalField(
+        "funding (£)", max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    funder = models.CharField(
+        max_length=200, blank=True, help_text="Who funded it, if anyone.", validators=[no_control_characters]
+    )
+    themes = models.CharField(
+        max_length=300, blank=True, help_text="Separate themes with commas.", validators=[no_control_characters]
+    )
     not_pre_planned = models.BooleanField(
         "not pre-planned",
         default=False,
         help_text="Created in response to an emergency, such as the pandemic.",
     )
     digital = models.BooleanField(default=False, help_text="Delivered online or with a digital product.")
-    evidence_links = models.TextField(blank=True, help_text="Web addresses of reports, press or photos, one a line.")
+    evidence_links = models.TextField(
+        blank=True,
+        help_text="Web addresses of reports, press or photos, one a line.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PARTNERS)
     external_ref = models.CharField(
         "reference",
@@ -158,6 +171,7 @@ class Activity(models.Model):
         null=True,
         blank=True,
         help_text="Your own reference for it, e.g. from a spreadsheet; imports match on it.",
+        validators=[no_control_characters],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -262,7 +276,7 @@ class Place(Located):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="places")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
 
     class Meta:
         ordering = ["activity", "id"]
@@ -277,9 +291,9 @@ class NetworkKind(models.TextChoices):
 
 
 class Network(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     kind = models.CharField(max_length=20, choices=NetworkKind.choices, default=NetworkKind.FORMAL)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     website = models.URLField(max_length=300, blank=True)
     coordinator = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="coordinated_networks"

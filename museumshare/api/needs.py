@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from museumshare.api.filters import FormFilter
+from museumshare.api.inputs import StrictInput
 from museumshare.api.permissions import PostedPermission
 from museumshare.api.serializers import (
     MAX_ID,
@@ -81,7 +82,7 @@ class OfferSerializer(_WebUrl, serializers.ModelSerializer[Offer]):
         extra_kwargs = always_present(fields)
 
 
-class _PostedInput(serializers.ModelSerializer[Any]):
+class _PostedInput(StrictInput, serializers.ModelSerializer[Any]):
     # A need or an offer as a client sends it, checked by the web page's form. The context must
     # hold the "request": the form offers the organisations its user edits for.
 
@@ -182,7 +183,7 @@ class PostedOfferInputSerializer(_PostedInput):
         extra_kwargs = TO_THE_FORM | {"capacity": {"max_value": 2147483647}}
 
 
-class NoteInputSerializer(serializers.Serializer[Any]):
+class NoteInputSerializer(StrictInput, serializers.Serializer[Any]):
     """Why a need is withdrawn or reopened, checked by the web page's NoteForm."""
 
     note = serializers.CharField(required=False, allow_blank=True, help_text="Why (optional); up to 2,000 characters.")

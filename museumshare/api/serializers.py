@@ -22,6 +22,7 @@ from museumshare.activities.forms import ActivityForm, PartnerRowForm, PlaceRowF
 from museumshare.activities.models import Activity, Network, Partner, PartnerRole, Place
 from museumshare.activities.models import Kind as ActivityKind
 from museumshare.activities.services import PartnerSpec, PlaceSpec
+from museumshare.api.inputs import StrictInput
 from museumshare.api.permissions import require_may_host
 from museumshare.atlas.aggregate import LEVELS, MEASURES, Filters
 from museumshare.core import years
@@ -137,7 +138,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         return request.build_absolute_uri(organisation.get_absolute_url())
 
 
-class OfferInputSerializer(serializers.ModelSerializer[Organisation]):
+class OfferInputSerializer(StrictInput, serializers.ModelSerializer[Organisation]):
     """The profile and offer of an organisation; every field optional, only those sent change."""
 
     # Checked by OfferForm, which takes www.museum.org.uk as https://www.museum.org.uk as the web page does.
@@ -261,7 +262,7 @@ def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     }
 
 
-class PartnerInputSerializer(serializers.Serializer[Any]):
+class PartnerInputSerializer(StrictInput, serializers.Serializer[Any]):
     organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The organisation's id.")
     role = serializers.ChoiceField(
         choices=[choice for choice in PartnerRole.choices if choice[0] != PartnerRole.LEAD],
@@ -269,7 +270,7 @@ class PartnerInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PlaceInputSerializer(serializers.Serializer[Any]):
+class PlaceInputSerializer(StrictInput, serializers.Serializer[Any]):
     """Exactly one of the three."""
 
     organisation = serializers.IntegerField(
@@ -281,7 +282,7 @@ class PlaceInputSerializer(serializers.Serializer[Any]):
     country = serializers.CharField(required=False, help_text="ISO 3166 code of a country outside the UK, such as FR.")
 
 
-class ActivityInputSerializer(serializers.ModelSerializer[Activity]):
+class ActivityInputSerializer(StrictInput, serializers.ModelSerializer[Activity]):
     """An activity as a client sends it; with PATCH, only the fields sent change.
 
     `partners` and `places`, when sent, replace the lists; when left out, they stay as they are.
@@ -554,7 +555,7 @@ def _by_id(model: type[models.Model], pk: int | None, what: str) -> Any:
     return found
 
 
-class LoanDetailsInputSerializer(serializers.ModelSerializer[Loan]):
+class LoanDetailsInputSerializer(StrictInput, serializers.ModelSerializer[Loan]):
     """A loan's details as a client sends them; with PATCH, only the fields sent change."""
 
     venue = serializers.IntegerField(
@@ -589,7 +590,6 @@ class LoanDetailsInputSerializer(serializers.ModelSerializer[Loan]):
         ):
             if value(start) and value(end) and value(end) < value(start):
                 errors[end] = ["Enter a date on or after the start date."]
-        if errors:
         lender, borrower = value("lender"), value("borrower")
         errors |= loan_problems(
             lender_id=lender.pk if lender else None,
@@ -598,6 +598,7 @@ class LoanDetailsInputSerializer(serializers.ModelSerializer[Loan]):
             facilities_report=attrs.get("facilities_report"),
             objects=attrs.get("objects", ()),
         )
+        if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
@@ -641,7 +642,7 @@ class LoanCreateInputSerializer(LoanDetailsInputSerializer):
         return attrs
 
 
-class LoanTransitionInputSerializer(serializers.Serializer[Any]):
+class LoanTransitionInputSerializer(StrictInput, serializers.Serializer[Any]):
     to = serializers.ChoiceField(choices=LoanStatus.choices, help_text="The status the step leads to.")
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=5000, help_text="Why; required to decline or cancel."
@@ -766,7 +767,7 @@ def _form_value(value: Any) -> Any:
     return value
 
 
-class OpportunityInputSerializer(serializers.ModelSerializer[Opportunity]):
+class OpportunityInputSerializer(StrictInput, serializers.ModelSerializer[Opportunity]):
     """An opportunity as a client sends it, checked by the web page's OpportunityForm.
 
     With PATCH, only the fields sent change. The context must hold the "request": the form
@@ -850,7 +851,7 @@ class OpportunityInputSerializer(serializers.ModelSerializer[Opportunity]):
         return {name: value for name, value in cleaned.items() if instance is None or name in attrs}
 
 
-class ApplicationInputSerializer(serializers.Serializer[Any]):
+class ApplicationInputSerializer(StrictInput, serializers.Serializer[Any]):
     """An application for a place, checked by the web page's ApplicationForm."""
 
     organisation = serializers.IntegerField(
@@ -1199,7 +1200,7 @@ class IndicatorValueField(serializers.Field[Any, Any, Any, Any]):
         return value
 
 
-class EntryInputSerializer(serializers.Serializer[Any]):
+class EntryInputSerializer(StrictInput, serializers.Serializer[Any]):
     """One indicator's entry; what is left out stays as it is."""
 
     value = IndicatorValueField(
@@ -1219,7 +1220,7 @@ class EntryInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReturnValuesInputSerializer(serializers.Serializer[Any]):
+class ReturnValuesInputSerializer(StrictInput, serializers.Serializer[Any]):
     values = serializers.DictField(
         child=EntryInputSerializer(),
         required=False,
@@ -1239,13 +1240,13 @@ class ReturnValuesInputSerializer(serializers.Serializer[Any]):
         return value
 
 
-class ReturnStepInputSerializer(serializers.Serializer[Any]):
+class ReturnStepInputSerializer(StrictInput, serializers.Serializer[Any]):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=2000, help_text="A comment for its history."
     )
 
 
-class ReturnForChangesInputSerializer(serializers.Serializer[Any]):
+class ReturnForChangesInputSerializer(StrictInput, serializers.Serializer[Any]):
     comment = serializers.CharField(
         max_length=2000,
         help_text="What the organisation should change; its partnership leads get it by email.",

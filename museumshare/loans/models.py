@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from museumshare.activities.models import Activity, sees_everything
 from museumshare.core.files import UploadValidator
+from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_characters_but_line_breaks
 from museumshare.organisations.models import Membership, Organisation, Venue
 
 LONG_LOAN_MONTHS = 18
@@ -31,9 +32,21 @@ class LoansPolicy(models.Model):
     )
     minimum_months = models.PositiveSmallIntegerField("shortest loan (months)", null=True, blank=True)
     maximum_months = models.PositiveSmallIntegerField("longest loan (months)", null=True, blank=True)
-    not_lent = models.TextField("what we do not normally lend", blank=True)
-    costs = models.TextField("costs we ask borrowers to meet", blank=True)
-    contact = models.TextField("who to contact", blank=True)
+    not_lent = models.TextField(
+        "what we do not normally lend",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    costs = models.TextField(
+        "costs we ask borrowers to meet",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    contact = models.TextField(
+        "who to contact", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
 
     class Meta:
         verbose_name_plural = "loans policies"
@@ -46,22 +59,30 @@ class CollectionObject(models.Model):
     """A minimal object record: enough to lend it, never a collections management system."""
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="collection_objects")
-    accession_number = models.CharField(max_length=60)
-    title = models.CharField(max_length=250)
-    object_name = models.CharField(max_length=120, blank=True, help_text="What it is: painting, sampler, locomotive.")
-    maker = models.CharField(max_length=200, blank=True)
-    date_made = models.CharField("date", max_length=60, blank=True, help_text="As catalogued, e.g. c. 1790.")
-    materials = models.CharField(max_length=200, blank=True)
-    dimensions = models.CharField(max_length=200, blank=True)
+    accession_number = models.CharField(max_length=60, validators=[no_control_characters])
+    title = models.CharField(max_length=250, validators=[no_control_characters])
+    object_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What it is: painting, sampler, locomotive.",
+        validators=[no_control_characters],
+    )
+    maker = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
+    date_made = models.CharField(
+        "date", max_length=60, blank=True, help_text="As catalogued, e.g. c. 1790.", validators=[no_control_characters]
+    )
+    materials = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
+    dimensions = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
     valuation = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Only people at the owning organisation see it.",
     )
     image = models.FileField(upload_to="objects/", blank=True, validators=[UploadValidator("object_image")])
-    current_location = models.CharField(max_length=200, blank=True)
+    current_location = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
     lendable = models.BooleanField(default=True, help_text="Offered to borrowers when they choose objects.")
 
     class Meta:
@@ -79,14 +100,17 @@ class FacilitiesReport(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="facilities_reports")
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    building = models.TextField(blank=True)
-    security = models.TextField(blank=True)
+    building = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    security = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     environment = models.TextField(
-        blank=True, help_text="Temperature, relative humidity and light, and how they are kept."
+        blank=True,
+        help_text="Temperature, relative humidity and light, and how they are kept.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
     )
-    fire = models.TextField(blank=True)
-    handling = models.TextField(blank=True)
-    insurance = models.TextField(blank=True)
+    fire = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    handling = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    insurance = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     completed_on = models.DateField()
     review_date = models.DateField(help_text="After this date the report must be renewed before it is used again.")
 
@@ -188,7 +212,7 @@ class Loan(models.Model):
     reference = models.CharField(
         max_length=40,
         help_text="The lender's numbering, e.g. LO-2026-0042.",
-        validators=[reference_validator],
+        validators=[no_control_characters, reference_validator],
     )
     lender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="loans_out")
     borrower = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="loans_in")
@@ -196,7 +220,7 @@ class Loan(models.Model):
         Venue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Where the objects go."
     )
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.EXHIBITION)
-    exhibition_title = models.CharField(max_length=250, blank=True)
+    exhibition_title = models.CharField(max_length=250, blank=True, validators=[no_control_characters])
     exhibition_start = models.DateField(null=True, blank=True)
     exhibition_end = models.DateField(null=True, blank=True)
     requested_start = models.DateField()
@@ -206,11 +230,17 @@ class Loan(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     insurance = models.CharField(max_length=12, choices=Insurance.choices, blank=True)
     courier_required = models.BooleanField(default=False)
-    transport_method = models.CharField(max_length=200, blank=True)
-    credit_line = models.CharField(max_length=300, blank=True)
-    loan_fee = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    costs = models.TextField("costs the borrower meets", blank=True)
-    special_conditions = models.TextField(blank=True)
+    transport_method = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
+    credit_line = models.CharField(max_length=300, blank=True, validators=[no_control_characters])
+    loan_fee = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    costs = models.TextField(
+        "costs the borrower meets", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
+    special_conditions = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
     visitors = models.PositiveIntegerField("visitors to the exhibition", null=True, blank=True)
     facilities_report = models.ForeignKey(
         FacilitiesReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="loans"
@@ -279,11 +309,17 @@ class Loan(models.Model):
 class LoanObject(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="loan_objects")
     object = models.ForeignKey(CollectionObject, on_delete=models.PROTECT, related_name="loan_objects")
-    valuation = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    condition = models.TextField("condition when requested", blank=True)
+    valuation = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    condition = models.TextField(
+        "condition when requested", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
     lux = models.PositiveSmallIntegerField("light (lux, at most)", null=True, blank=True)
-    relative_humidity = models.CharField("relative humidity (%)", max_length=20, blank=True)
-    temperature = models.CharField("temperature (°C)", max_length=20, blank=True)
+    relative_humidity = models.CharField(
+        "relative humidity (%)", max_length=20, blank=True, validators=[no_control_characters]
+    )
+    temperature = models.CharField("temperature (°C)", max_length=20, blank=True, validators=[no_control_characters])
 
     class Meta:
         ordering = ["loan", "object__accession_number"]
@@ -303,7 +339,7 @@ class LoanEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
 
     class Meta:
         ordering = ["at", "id"]
@@ -323,7 +359,7 @@ class DocumentKind(models.TextChoices):
 class LoanDocument(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_control_characters])
     file = models.FileField(upload_to="loans/%Y/", validators=[UploadValidator("loan_document")])
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
@@ -350,7 +386,11 @@ class ConditionCheck(models.Model):
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    condition = models.TextField(help_text="What was seen: stable, or the changes since the last check.")
+    condition = models.TextField(
+        help_text="What was seen: stable, or the changes since the last check.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     changed = models.BooleanField("changed since the last check", default=False)
 
     class Meta:
@@ -366,7 +406,11 @@ class LoanReminder(models.Model):
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="reminders")
     sent_on = models.DateField()
-    recipients = models.TextField(help_text="The addresses it went to, one a line.")
+    recipients = models.TextField(
+        help_text="The addresses it went to, one a line.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from museumshare.activities.models import Activity, sees_everything
 from museumshare.activities.models import Kind as ActivityKind
+from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_characters_but_line_breaks
 from museumshare.loans.models import Loan
 from museumshare.needs import subjects
 from museumshare.organisations.models import Membership, Organisation
@@ -145,8 +146,8 @@ class Posted(models.Model):
         default=list, blank=True, help_text="Mapping Museums subjects, such as Arts-Fine_and_decorative_arts."
     )
     skills_area = models.CharField(max_length=20, choices=SkillsArea.choices, blank=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField()
+    title = models.CharField(max_length=200, validators=[no_control_characters])
+    description = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     is_demo = models.BooleanField("demo", default=False)
     created_by = models.ForeignKey(
@@ -213,7 +214,7 @@ class NeedEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
 
     class Meta:
         ordering = ["at", "id"]
@@ -231,8 +232,12 @@ class Conversation(models.Model):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    sent_to = models.TextField(help_text="The addresses it went to, one a line.")
-    message = models.TextField()
+    sent_to = models.TextField(
+        help_text="The addresses it went to, one a line.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    message = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

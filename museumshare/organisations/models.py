@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from museumshare.core.text import fold
+from museumshare.core.text import LONG_TEXT, fold, no_control_characters, no_control_characters_but_line_breaks
 
 
 class Kind(models.TextChoices):
@@ -67,20 +67,28 @@ class Nation(models.TextChoices):
 class Located(models.Model):
     """An address and where it falls in the ONS geography; shared by organisations and venues."""
 
-    address_line_1 = models.CharField(max_length=200, blank=True)
-    address_line_2 = models.CharField(max_length=200, blank=True)
-    town = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=12, blank=True)
+    address_line_1 = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
+    address_line_2 = models.CharField(max_length=200, blank=True, validators=[no_control_characters])
+    town = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
+    postcode = models.CharField(max_length=12, blank=True, validators=[no_control_characters])
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     country = CountryField(default="GB")
     nation = models.CharField(max_length=20, choices=Nation.choices, blank=True)
-    region_code = models.CharField("region code", max_length=9, blank=True, db_index=True)
-    region_name = models.CharField("region", max_length=100, blank=True)
-    upper_tier_code = models.CharField("upper-tier local authority code", max_length=9, blank=True)
-    upper_tier_name = models.CharField("upper-tier local authority", max_length=100, blank=True)
-    district_code = models.CharField("local authority code", max_length=9, blank=True, db_index=True)
-    district_name = models.CharField("local authority", max_length=100, blank=True)
+    region_code = models.CharField(
+        "region code", max_length=9, blank=True, db_index=True, validators=[no_control_characters]
+    )
+    region_name = models.CharField("region", max_length=100, blank=True, validators=[no_control_characters])
+    upper_tier_code = models.CharField(
+        "upper-tier local authority code", max_length=9, blank=True, validators=[no_control_characters]
+    )
+    upper_tier_name = models.CharField(
+        "upper-tier local authority", max_length=100, blank=True, validators=[no_control_characters]
+    )
+    district_code = models.CharField(
+        "local authority code", max_length=9, blank=True, db_index=True, validators=[no_control_characters]
+    )
+    district_name = models.CharField("local authority", max_length=100, blank=True, validators=[no_control_characters])
 
     # Worked out from the point, never typed in.
     GEOGRAPHY_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -135,7 +143,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 
 class Organisation(Located):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
     slug = models.SlugField(max_length=220, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MUSEUM)
     governance = models.CharField(max_length=50, choices=Governance.choices, blank=True)
@@ -153,10 +161,12 @@ class Organisation(Located):
         default=False,
         help_text="One of the national museums whose returns make the annual report.",
     )
-    sponsor = models.CharField("sponsoring department", max_length=100, blank=True)
+    sponsor = models.CharField("sponsoring department", max_length=100, blank=True, validators=[no_control_characters])
     accreditation = models.CharField(max_length=20, choices=Accreditation.choices, blank=True)
     size = models.CharField(max_length=10, choices=Size.choices, blank=True)
-    subject = models.CharField(max_length=120, blank=True, help_text="Mapping Museums subject.")
+    subject = models.CharField(
+        max_length=120, blank=True, help_text="Mapping Museums subject.", validators=[no_control_characters]
+    )
     year_opened = models.PositiveSmallIntegerField(null=True, blank=True)
     year_closed = models.PositiveSmallIntegerField(null=True, blank=True)
     website = models.URLField(max_length=300, blank=True)
@@ -166,15 +176,34 @@ class Organisation(Located):
         null=True,
         blank=True,
         help_text="Identifier in the source register, e.g. a Mapping Museums museum_id.",
+        validators=[no_control_characters],
     )
-    aliases = models.TextField(blank=True, help_text="Other names, one per line.")
-    description = models.TextField(blank=True)
-    offers_loans = models.TextField("loans we offer", blank=True)
-    offers_programmes = models.TextField("programmes we run", blank=True)
-    offers_expertise = models.TextField("expertise we share", blank=True)
-    how_to_start = models.TextField("how to start a partnership", blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names, one per line.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    offers_loans = models.TextField(
+        "loans we offer", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
+    offers_programmes = models.TextField(
+        "programmes we run", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
+    offers_expertise = models.TextField(
+        "expertise we share", blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
+    how_to_start = models.TextField(
+        "how to start a partnership",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     needs_review = models.BooleanField(default=False, db_index=True)
-    review_notes = models.TextField(blank=True)
+    review_notes = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -244,7 +273,7 @@ class Venue(Located):
     """A site of an organisation where objects can go and activity can happen."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
     site = models.ForeignKey(
         Organisation,
         null=True,
@@ -271,10 +300,12 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 
 class Contact(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=150)
-    role = models.CharField(max_length=150, help_text="For example Head of Partnerships, or Registrar.")
+    name = models.CharField(max_length=150, validators=[no_control_characters])
+    role = models.CharField(
+        max_length=150, help_text="For example Head of Partnerships, or Registrar.", validators=[no_control_characters]
+    )
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[no_control_characters])
     listed_publicly = models.BooleanField(
         "agreed to be listed publicly",
         default=False,
@@ -309,6 +340,11 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    accepts_messages = models.BooleanField(
+        "receives messages from other museums",
+        default=False,
+        help_text="Other museums may email this person through museumshare about needs and offers.",
+    )
 
     class Meta:
         ordering = ["organisation", "user"]

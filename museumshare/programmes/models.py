@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from museumshare.activities.models import Activity, Kind, sees_everything
 from museumshare.core.files import UploadValidator
+from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_characters_but_line_breaks
 from museumshare.organisations.models import Organisation
 
 
@@ -61,13 +62,22 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
 class Programme(models.Model):
     """A skills-sharing programme run by a lead organisation with member museums."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=220, unique=True)
     lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_programmes")
-    theme = models.CharField(max_length=200, blank=True, help_text="A shared theme, such as 'What is a Portrait?'.")
-    summary = models.CharField(max_length=300, help_text="One sentence saying what the programme is.")
-    aims = models.TextField(blank=True)
-    funders = models.CharField(max_length=300, blank=True, help_text="Who funds it, separated by commas.")
+    theme = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A shared theme, such as 'What is a Portrait?'.",
+        validators=[no_control_characters],
+    )
+    summary = models.CharField(
+        max_length=300, help_text="One sentence saying what the programme is.", validators=[no_control_characters]
+    )
+    aims = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    funders = models.CharField(
+        max_length=300, blank=True, help_text="Who funds it, separated by commas.", validators=[no_control_characters]
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.ACTIVE)
@@ -190,17 +200,29 @@ class Opportunity(models.Model):
     )
     host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hosted_opportunities")
     kind = models.CharField(max_length=30, choices=OpportunityKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField()
+    title = models.CharField(max_length=200, validators=[no_control_characters])
+    description = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     skills_area = models.CharField(max_length=20, choices=SkillsArea.choices)
     places = models.PositiveSmallIntegerField("places available", default=1, validators=[MinValueValidator(1)])
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    duration = models.CharField(max_length=100, blank=True, help_text="In words, such as '12 weeks, 3 days a week'.")
+    duration = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="In words, such as '12 weeks, 3 days a week'.",
+        validators=[no_control_characters],
+    )
     paid = models.BooleanField(default=False)
-    pay = models.CharField(max_length=100, blank=True, help_text="Such as '£12.60 an hour (London Living Wage)'.")
+    pay = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Such as '£12.60 an hour (London Living Wage)'.",
+        validators=[no_control_characters],
+    )
     online = models.BooleanField(default=False, help_text="Takes place online.")
-    location = models.CharField(max_length=200, blank=True, help_text="Where it takes place, if not online.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where it takes place, if not online.", validators=[no_control_characters]
+    )
     eligibility = models.CharField(max_length=12, choices=Eligibility.choices, default=Eligibility.UK_MUSEUMS)
     closing_date = models.DateField(null=True, blank=True, help_text="The last day to apply.")
     status = models.CharField(max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.DRAFT)
@@ -288,9 +310,18 @@ class Application(models.Model):
         related_name="+",
         help_text="Where the applicant works.",
     )
-    statement = models.TextField(help_text="Why the applicant wants the place and what they would bring.")
+    statement = models.TextField(
+        help_text="Why the applicant wants the place and what they would bring.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     status = models.CharField(max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
-    host_notes = models.TextField(blank=True, help_text="Private to the host: the applicant never sees them.")
+    host_notes = models.TextField(
+        blank=True,
+        help_text="Private to the host: the applicant never sees them.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -319,7 +350,12 @@ class ApplicationEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True, help_text="A message the applicant sees.")
+    note = models.TextField(
+        blank=True,
+        help_text="A message the applicant sees.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -347,7 +383,7 @@ class Participation(models.Model):
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="participations"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_control_characters])
     home = models.ForeignKey(
         Organisation,
         null=True,
@@ -360,17 +396,21 @@ class Participation(models.Model):
     end_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.ONGOING)
     # The participant's evaluation
-    skills_gained = models.TextField(blank=True)
+    skills_gained = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
     confidence_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=Score)
     confidence_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=Score)
     would_recommend = models.BooleanField(null=True, blank=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)
     # The host's evaluation
-    host_feedback = models.TextField(blank=True)
+    host_feedback = models.TextField(
+        blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks]
+    )
     host_rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=Score)
     host_evaluated_at = models.DateTimeField(null=True, blank=True)
     # The participant's story, published only with their consent, which they may withdraw
-    story = models.TextField(blank=True)
+    story = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     story_consent = models.BooleanField(default=False)
     story_published_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField("demo", default=False)
@@ -404,14 +444,14 @@ class MentoringPair(models.Model):
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    mentor_name = models.CharField(max_length=200)
+    mentor_name = models.CharField(max_length=200, validators=[no_control_characters])
     mentor_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    mentee_name = models.CharField(max_length=200)
+    mentee_name = models.CharField(max_length=200, validators=[no_control_characters])
     mentee_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    goals = models.TextField(blank=True)
+    goals = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     is_demo = models.BooleanField("demo", default=False)
@@ -439,7 +479,12 @@ class MentoringMeeting(models.Model):
     date = models.DateField()
     minutes = models.PositiveSmallIntegerField("length (minutes)", null=True, blank=True)
     online = models.BooleanField(default=False)
-    notes = models.TextField(blank=True, help_text="Seen only by the pair and the programme's managers.")
+    notes = models.TextField(
+        blank=True,
+        help_text="Seen only by the pair and the programme's managers.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -473,23 +518,47 @@ class Audience(models.TextChoices):
     MEMBERS = "members", "Staff of the programme's member museums only"
 
 
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user: Any) -> "EventQuerySet":
+        """What `user` may see (`programmes.view_event`), in one query: events outside a programme or
+        in one they may see; those their organisations hold or they registered for; all, for analysts
+        and administrators. The web pages, the API and every other list of events ask this."""
+        if sees_everything(user):
+            return self
+        seen = Q(programme__isnull=True) | Q(programme__in=Programme.objects.visible_to(user))
+        if not user.is_authenticated:
+            return self.filter(seen)
+        mine = user.memberships.values("organisation_id")
+        registered = Registration.objects.filter(user=user).values("event_id")
+        return self.filter(seen | Q(organiser__in=mine) | Q(pk__in=registered))
+
+
 class Event(models.Model):
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="organised_events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, validators=[no_control_characters])
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
-    location = models.CharField(max_length=200, blank=True, help_text="The place, if it meets in person.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="The place, if it meets in person.", validators=[no_control_characters]
+    )
     online_link = models.URLField(max_length=300, blank=True, help_text="Shown only to people who have registered.")
-    agenda = models.TextField(blank=True)
+    agenda = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Leave empty for no limit.")
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.OPEN)
-    minutes = models.TextField(blank=True, help_text="Seen by the programme's members and the people who came.")
+    minutes = models.TextField(
+        blank=True,
+        help_text="Seen by the programme's members and the people who came.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     is_demo = models.BooleanField("demo", default=False)
     activity = models.OneToOneField(Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="event")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
 
     FIELDS: ClassVar[tuple[str, ...]] = (
         "programme", "organiser", "kind", "title", "description", "starts_at", "ends_at", "location", "online_link",
@@ -518,21 +587,6 @@ class Event(models.Model):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-class EventQuerySet(models.QuerySet["Event"]):
-    def visible_to(self, user: Any) -> "EventQuerySet":
-        """What `user` may see (`programmes.view_event`), in one query: events outside a programme or
-        in one they may see; those their organisations hold or they registered for; all, for analysts
-        and administrators. The web pages, the API and every other list of events ask this."""
-        if sees_everything(user):
-            return self
-        seen = Q(programme__isnull=True) | Q(programme__in=Programme.objects.visible_to(user))
-        if not user.is_authenticated:
-            return self.filter(seen)
-        mine = user.memberships.values("organisation_id")
-        registered = Registration.objects.filter(user=user).values("event_id")
-        return self.filter(seen | Q(organiser__in=mine) | Q(pk__in=registered))
-
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
@@ -550,16 +604,16 @@ class Action(models.Model):
     """An action agreed at a meeting: what, who, by when, and whether it is done."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, validators=[no_control_characters])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    owner_name = models.CharField(max_length=200, blank=True, help_text="Who will do it, if not a user here.")
+    owner_name = models.CharField(
+        max_length=200, blank=True, help_text="Who will do it, if not a user here.", validators=[no_control_characters]
+    )
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    objects = EventQuerySet.as_manager()
-
 
     FIELDS: ClassVar[tuple[str, ...]] = ("description", "owner", "owner_name", "due_date", "done")
 
@@ -581,10 +635,10 @@ class Display(models.Model):
     """A display or exhibition the programme's members produced together."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="displays")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_control_characters])
     host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", help_text="Where it is shown.")
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+", help_text="The co-producers.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     opens = models.DateField()
     closes = models.DateField(null=True, blank=True)
     visitors = models.PositiveIntegerField(null=True, blank=True)
@@ -611,14 +665,14 @@ class ResourceKind(models.TextChoices):
 class Resource(models.Model):
     """One item in the knowledge-exchange library: a film, guide or toolkit, public to all."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_control_characters])
     kind = models.CharField(max_length=12, choices=ResourceKind.choices)
-    description = models.TextField()
-    topic = models.CharField(max_length=100, blank=True)
+    description = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    topic = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     skills_area = models.CharField(max_length=20, choices=SkillsArea.choices, blank=True)
     url = models.URLField("web address", max_length=500, blank=True)
     file = models.FileField(upload_to="resources/%Y/", blank=True, validators=[UploadValidator("programme_resource")])
-    language = models.CharField(max_length=50, default="English")
+    language = models.CharField(max_length=50, default="English", validators=[no_control_characters])
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources")
     organisation = models.ForeignKey(
         Organisation,

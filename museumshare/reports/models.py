@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from museumshare.core.text import LONG_TEXT, no_control_characters_but_line_breaks
 from museumshare.returns.models import ReportingYear
 
 
@@ -17,7 +18,12 @@ class ReportVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.TextField(blank=True, help_text="What changed since the version before.")
+    note = models.TextField(
+        blank=True,
+        help_text="What changed since the version before.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     data: Any = models.JSONField(help_text="The report's figures as published: the JSON format.")
     pdf = models.BinaryField()
     xlsx = models.BinaryField()

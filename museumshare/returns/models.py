@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from museumshare.activities.models import sees_everything
 from museumshare.core import years
+from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_characters_but_line_breaks
 from museumshare.organisations.models import Organisation
 
 
@@ -35,6 +36,7 @@ class ReportingYear(models.Model):
         max_length=50,
         default="14,7,1",
         help_text="Days before the deadline to remind leads whose return is not submitted, separated by commas.",
+        validators=[no_control_characters],
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -90,9 +92,11 @@ class Indicator(models.Model):
     """A figure the annual return asks for, with the rule that derives it from the register, if any."""
 
     code = models.SlugField(max_length=60, unique=True, help_text="Fixed: imports, exports and the API use it.")
-    name = models.CharField(max_length=200)
-    definition = models.TextField()
-    unit = models.CharField(max_length=30, help_text="Such as loans, objects, people.")
+    name = models.CharField(max_length=200, validators=[no_control_characters])
+    definition = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
+    unit = models.CharField(
+        max_length=30, help_text="Such as loans, objects, people.", validators=[no_control_characters]
+    )
     whole_number = models.BooleanField(default=True, help_text="Values are whole numbers of zero or more.")
     section = models.CharField(max_length=12, choices=Section.choices)
     position = models.PositiveSmallIntegerField(default=0, help_text="Its place in the return.")
@@ -100,7 +104,10 @@ class Indicator(models.Model):
     last_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Last year it applies to.")
     required = models.BooleanField(default=True, help_text="A return cannot be submitted without it.")
     rule = models.CharField(
-        max_length=60, blank=True, help_text="The rule that derives it from the register (see the returns docs)."
+        max_length=60,
+        blank=True,
+        help_text="The rule that derives it from the register (see the returns docs).",
+        validators=[no_control_characters],
     )
 
     objects = IndicatorQuerySet.as_manager()
@@ -144,8 +151,18 @@ class Return(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="returns")
     year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="returns")
     status = models.CharField(max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
-    comments = models.TextField(blank=True, help_text="The organisation's notes on its return as a whole.")
-    review_comments = models.TextField(blank=True, help_text="The analyst's comments when returning it for changes.")
+    comments = models.TextField(
+        blank=True,
+        help_text="The organisation's notes on its return as a whole.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    review_comments = models.TextField(
+        blank=True,
+        help_text="The analyst's comments when returning it for changes.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -189,8 +206,13 @@ class ReturnValue(models.Model):
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="What the register gives."
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.DERIVED)
-    reason = models.TextField(blank=True, help_text="Why the value differs from the register's.")
-    note = models.TextField(blank=True)
+    reason = models.TextField(
+        blank=True,
+        help_text="Why the value differs from the register's.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
+    note = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -219,7 +241,7 @@ class ReturnEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])
 
     class Meta:
         ordering = ["at", "id"]
@@ -233,7 +255,11 @@ class ReturnReminder(models.Model):
 
     annual_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="reminders")
     sent_on = models.DateField()
-    recipients = models.TextField(help_text="The addresses it went to, one a line.")
+    recipients = models.TextField(
+        help_text="The addresses it went to, one a line.",
+        max_length=LONG_TEXT,
+        validators=[no_control_characters_but_line_breaks],
+    )
 
     class Meta:
         ordering = ["annual_return", "-sent_on"]
