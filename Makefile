@@ -46,8 +46,9 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# django-stubs loads the settings, which want a SECRET_KEY with DEBUG off.
 typecheck: install-test
-	$(BIN)/mypy
+	DEBUG=true $(BIN)/mypy
 
 # Known vulnerabilities in the installed dependencies (the Python Packaging Advisory Database, through
 # pip-audit). A found vulnerability fails the run; where the service cannot be reached pip-audit says
