@@ -23,8 +23,9 @@
     }));
   }).then(function () {
     data.points.forEach(function (point) {
+      // Leaflet writes a string tooltip as HTML; a text node keeps a name written in it as text.
       L.circleMarker([point.lat, point.lon], { radius: 8, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 })
-        .addTo(map).bindTooltip(point.name);
+        .addTo(map).bindTooltip(document.createTextNode(point.name));
       bounds.extend([point.lat, point.lon]);
     });
     if (bounds.isValid()) {

@@ -18,7 +18,8 @@
       return load(el.dataset.district, { color: "#0b5e63", weight: 2, fillColor: "#b9dcd9", fillOpacity: 0.6 });
     }
   }).then(function () {
+    // Leaflet writes a string tooltip as HTML; a text node keeps a name written in it as text.
     L.circleMarker([lat, lon], { radius: 8, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 })
-      .addTo(map).bindTooltip(el.dataset.name);
+      .addTo(map).bindTooltip(document.createTextNode(el.dataset.name));
   });
 })();

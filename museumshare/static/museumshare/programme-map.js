@@ -20,8 +20,9 @@
     // Without the outline the pins still show where the members are.
   }).then(function () {
     data.points.forEach(function (point) {
+      // Leaflet writes a string tooltip as HTML; a text node keeps a name written in it as text.
       L.circleMarker([point.lat, point.lon], { radius: 8, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 })
-        .addTo(map).bindTooltip(point.name + " (" + point.role + ")");
+        .addTo(map).bindTooltip(document.createTextNode(point.name + " (" + point.role + ")"));
       bounds.extend([point.lat, point.lon]);
     });
     if (bounds.isValid()) {

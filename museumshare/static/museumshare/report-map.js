@@ -17,9 +17,10 @@
   venues.slice().sort(function (a, b) { return (b.loans || 0) - (a.loans || 0); }).forEach(function (venue) {
     var loans = venue.loans || 0;
     var label = venue.name + (venue.loans === null ? "" : ": " + loans.toLocaleString("en-GB") + (loans === 1 ? " loan" : " loans"));
+    // Leaflet writes a string tooltip as HTML; a text node keeps a name written in it as text.
     L.circleMarker([venue.lat, venue.lon], {
       radius: 3 + 8 * Math.sqrt(loans / most), color: "#ffffff", weight: 0.75, fillColor: "#b3261e", fillOpacity: 0.7
-    }).addTo(map).bindTooltip(label);
+    }).addTo(map).bindTooltip(document.createTextNode(label));
     bounds.extend([venue.lat, venue.lon]);
   });
   if (bounds.isValid()) {
