@@ -136,7 +136,11 @@ class LoanFilter(django_filters.FilterSet):
         fields = ["side", "status", "purpose", "overdue", "lender", "borrower"]
 
     def filter_side(self, queryset: QuerySet[Loan], name: str, value: str) -> QuerySet[Loan]:
-        mine = Membership.objects.filter(user=self.request.user if self.request else None).values("organisation_id")
+        user = self.request.user if self.request else None
+        if user is None or not user.is_authenticated:
+            # A visitor belongs to no organisation: nothing is theirs, out or in.
+            return queryset.none()
+        mine = Membership.objects.filter(user=user).values("organisation_id")
         return queryset.filter(lender__in=mine) if value == "out" else queryset.filter(borrower__in=mine)
 
     def filter_overdue(self, queryset: QuerySet[Loan], name: str, value: bool | None) -> QuerySet[Loan]:

@@ -242,3 +242,13 @@ def test_the_filters(api_as: ApiAs, portrait_loan: PortraitLoan, portrait_galler
     assert api_as("analyst").get("/api/v1/loans/", {"lender": "x"}).status_code == 400
     away_row = next(r for r in api_as("bob").get("/api/v1/loans/").json()["results"] if r["id"] == away.pk)
     assert away_row["overdue"] is True
+
+
+def test_loans_in_or_out_for_a_visitor_are_none_not_a_server_error(api_as: ApiAs, portrait_loan: PortraitLoan) -> None:
+    portrait_loan()
+
+    for side in ("in", "out"):
+        answer = api_as("anonymous").get("/api/v1/loans/", {"side": side})
+        assert answer.status_code == 200, side
+        assert answer.json()["count"] == 0, side
+    assert api_as("bob").get("/api/v1/loans/", {"side": "in"}).json()["count"] == 1
