@@ -36,10 +36,23 @@
   }
   function number(n) { return Number(n).toLocaleString("en-GB"); }
   function plural(n, one, many) { return number(n) + " " + (n === 1 ? one : many); }
-  function escape(text) {
-    var div = document.createElement("div");
-    div.textContent = String(text);
-    return div.innerHTML;
+  // Tooltips, popups and badges are built as elements with their names as text, never as HTML
+  // strings, so a name can never become markup. Strings in `parts` become text nodes.
+  function node(tag, className, parts) {
+    var element = document.createElement(tag);
+    if (className) { element.className = className; }
+    (parts || []).forEach(function (part) {
+      element.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    return element;
+  }
+  function link(href, text) {
+    var a = node("a", "", [text]);
+    a.setAttribute("href", href);
+    return a;
+  }
+  function lines(first, second) {
+    return node("span", "", [first, document.createElement("br"), second]);
   }
 
   function drawAreas(data, boundaries) {
@@ -60,13 +73,13 @@
       onEachFeature: function (feature, shape) {
         var area = byCode[feature.properties.code] || { name: feature.properties.name, value: 0 };
         var figure = measure + ": " + number(area.value) + " (" + data.years + ")";
-        shape.bindTooltip("<strong>" + escape(area.name) + "</strong><br>" + escape(figure), { sticky: true });
-        var link = area.register
-          ? '<a href="' + escape(area.register) + '">See its activities in the register</a>'
-          : area.drill ? '<a href="' + escape(area.drill) + '">See its local authorities on the map</a>' : "";
-        shape.bindPopup(
-          '<p class="atlas-popup__name">' + escape(area.name) + "</p><p>" + escape(figure) + "</p>" +
-          (link ? "<p>" + link + "</p>" : ""), { maxWidth: 260 });
+        shape.bindTooltip(lines(node("strong", "", [area.name]), figure), { sticky: true });
+        var onward = area.register
+          ? link(area.register, "See its activities in the register")
+          : area.drill ? link(area.drill, "See its local authorities on the map") : null;
+        var popup = node("div", "", [node("p", "atlas-popup__name", [area.name]), node("p", "", [figure])]);
+        if (onward) { popup.appendChild(node("p", "", [onward])); }
+        shape.bindPopup(popup, { maxWidth: 260 });
         shape.on("mouseover", function () { shape.setStyle({ color: "#1b1f23", weight: 2.5 }); shape.bringToFront(); });
         shape.on("mouseout", function () { layer.resetStyle(shape); });
       }
@@ -77,7 +90,7 @@
         var area = byCode[shape.feature.properties.code];
         if (!area) { return; }
         L.tooltip({ permanent: true, direction: "center", className: "atlas-label", pane: "labels", interactive: false })
-          .setLatLng(largestPartCentre(shape)).setContent(escape(area.name) + "<br><strong>" + number(area.value) + "</strong>")
+          .setLatLng(largestPartCentre(shape)).setContent(lines(area.name, node("strong", "", [number(area.value)])))
           .addTo(map);
       });
     }
@@ -115,8 +128,8 @@
         pane: "flows", className: "atlas-flow", color: "#c2410c", opacity: 0.85, lineCap: "round",
         weight: 1.5 + 7 * Math.sqrt(flow.objects / most)
       });
-      line.bindTooltip(escape(flow.lender) + " → " + escape(flow.venue) + "<br>" +
-        plural(flow.loans, "loan", "loans") + ", " + plural(flow.objects, "object", "objects"), { sticky: true });
+      line.bindTooltip(lines(flow.lender + " → " + flow.venue,
+        plural(flow.loans, "loan", "loans") + ", " + plural(flow.objects, "object", "objects")), { sticky: true });
       layer.addLayer(line);
       layer.addLayer(L.circleMarker(b, { pane: "flows", radius: 3, color: "#c2410c", fillOpacity: 1, weight: 1, interactive: false }));
     });
@@ -154,8 +167,8 @@
           var point = group[0];
           L.circleMarker([point.lat, point.lon], {
             pane: "points", radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#1b1f23", fillOpacity: 1
-          }).bindTooltip("<strong>" + escape(point.name) + "</strong><br>" +
-            plural(point.activities, "activity", "activities") + ", " + plural(point.loans, "loan", "loans")).addTo(layer);
+          }).bindTooltip(lines(node("strong", "", [point.name]),
+            plural(point.activities, "activity", "activities") + ", " + plural(point.loans, "loan", "loans"))).addTo(layer);
           return;
         }
         var bounds = L.latLngBounds(group.map(function (p) { return [p.lat, p.lon]; }));
@@ -193,16 +206,18 @@
         pane: "needs",
         icon: L.divIcon({
           className: "atlas-need" + (labelled ? " atlas-need--below" : ""),
-          html: number(area.value) + '<span class="visually-hidden"> ' + escape(count.replace(/^[0-9,]+ /, "")) +
-            " in " + escape(area.name) + "</span>",
+          html: node("span", "", [
+            number(area.value), node("span", "visually-hidden", [" " + count.replace(/^[0-9,]+ /, "") + " in " + area.name])
+          ]),
           iconSize: [width, height],
           iconAnchor: labelled ? [width / 2, -22] : [width / 2, height + gap],
           popupAnchor: labelled ? [0, 22] : [0, -(height + gap)]
         })
-      }).bindPopup(
-        '<p class="atlas-popup__name">' + escape(area.name) + "</p><p>" + escape(count) + " that you can see</p>" +
-        '<p><a href="' + escape(area.board) + '">See them on the needs board</a></p>', { maxWidth: 260 }
-      ).addTo(layer);
+      }).bindPopup(node("div", "", [
+        node("p", "atlas-popup__name", [area.name]),
+        node("p", "", [count + " that you can see"]),
+        node("p", "", [link(area.board, "See them on the needs board")])
+      ]), { maxWidth: 260 }).addTo(layer);
     });
     return layer;
   }
