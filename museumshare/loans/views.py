@@ -49,7 +49,7 @@ from museumshare.loans.models import (
     Stage,
     Status,
 )
-from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.organisations.rules import role_at
 
 PAGE_SIZE = 25
@@ -431,11 +431,12 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
 @require_GET
 def object_image(request: HttpRequest, pk: int) -> FileResponse:
     """An object's image, for its owner's people and those who may see a loan of it; 404 for others."""
+    user: Any = request.user  # signed in (login_required)
     seen = CollectionObject.objects.exclude(image="")
-    if not request.user.is_superuser:
+    if not user.is_superuser:
         seen = seen.filter(
-            Q(owner__in=request.user.memberships.values("organisation_id"))
-            | Q(pk__in=Loan.objects.visible_to(request.user).values("loan_objects__object_id"))
+            Q(owner__in=Membership.objects.filter(user=user).values("organisation_id"))
+            | Q(pk__in=Loan.objects.visible_to(user).values("loan_objects__object_id"))
         )
     found = get_object_or_404(seen, pk=pk)
     return files.attachment(found.image)
