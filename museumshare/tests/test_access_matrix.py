@@ -227,31 +227,31 @@ def build_world(cast: dict[str, User], portrait_gallery: Organisation, laing: Or
     )
 
     # bob's needs and alice's offers, public and private.
-    for visibility in (NeedVisibility.PUBLIC, NeedVisibility.PRIVATE):
-        world[f"{visibility}_need"] = needs_services.need_create(
+    for shown_to in (NeedVisibility.PUBLIC, NeedVisibility.PRIVATE):
+        world[f"{shown_to}_need"] = needs_services.need_create(
             actor=bob,
             data={
                 "organisation": laing,
                 "kind": NeedKind.LOANS,
                 "subjects": ["Arts-Fine_and_decorative_arts"],
-                "title": f"Borrow portraits ({visibility})",
+                "title": f"Borrow portraits ({shown_to})",
                 "description": "Portraits of Georgian Tyneside sitters.",
                 "starts": date(2027, 3, 1),
                 "ends": date(2027, 9, 30),
-                "visibility": visibility,
+                "visibility": shown_to,
             },
         )
-        world[f"{visibility}_offer"] = needs_services.offer_create(
+        world[f"{shown_to}_offer"] = needs_services.offer_create(
             actor=alice,
             data={
                 "organisation": portrait_gallery,
                 "kind": NeedKind.LOANS,
                 "subjects": ["Arts-Fine_and_decorative_arts"],
-                "title": f"Portrait loans ({visibility})",
+                "title": f"Portrait loans ({shown_to})",
                 "description": "Loans of paintings.",
                 "capacity": 40,
                 "regions": [],
-                "visibility": visibility,
+                "visibility": shown_to,
             },
         )
 
@@ -641,7 +641,7 @@ FIXED = {
 
 
 def address(name: str, kwargs_taken: set[str], case: Case, world: dict[str, Any]) -> str:
-    record = world[case.record] if case.record else None
+    record: Any = world[case.record] if case.record else None
     values: dict[str, Any] = {}
     for kwarg in kwargs_taken:
         if kwarg in case.kwargs:
