@@ -224,6 +224,8 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "museumshare <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Messages about needs one person may send to other museums in 24 hours (needs.services.conversation_start).
+NEEDS_MESSAGES_PER_DAY = envint("NEEDS_MESSAGES_PER_DAY", 10)
 
 # Reverse proxies in front of museumshare (addresses or networks, by commas). Only a request from
 # one of them has its X-Forwarded-For believed, for sign-in throttling and the audit log's

@@ -2,8 +2,10 @@
 log, and, for a need, adds a step to its history; a conversation's email goes once it is committed.
 """
 
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -24,6 +26,9 @@ from museumshare.needs.models import (
 )
 from museumshare.organisations.models import Organisation, Role
 from museumshare.organisations.rules import is_editor
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 class Refused(ValidationError):
@@ -139,15 +144,45 @@ def need_reopen(*, need: Need, actor: Any, note: str = "") -> Need:
 # Conversations
 
 
-def recipients(organisation: Organisation) -> list[str]:
-    """Who hears about a conversation: the partnership contacts (Head of Partnerships) with an
-    email address; when there are none, the organisation's editors and partnership leads here."""
-    leads = organisation.contacts.filter(is_partnership_lead=True).exclude(email="")
+def recipients(organisation: Organisation, *, posted_it: bool = False) -> list[str]:
+    """Who may be written to: the Head of Partnerships, when they have agreed to be listed publicly
+    and have an email address; when there is none, the people there who have chosen to receive
+    messages. An organisation that posted the need (`posted_it`) asked to hear, so its editors hear
+    when nobody else would. Empty: the organisation cannot be written to here."""
+    leads = organisation.contacts.filter(is_partnership_lead=True, listed_publicly=True).exclude(email="")
     emails = sorted({contact.email for contact in leads})
     if emails:
         return emails
-    editors = organisation.memberships.filter(role__in=(Role.EDITOR, Role.LEAD), user__is_active=True)
-    return sorted(set(editors.values_list("user__email", flat=True)))
+    people = organisation.memberships.filter(user__is_active=True).exclude(user__email="")
+    chosen = people.filter(accepts_messages=True)
+    if not chosen.exists() and posted_it:
+        chosen = people.filter(role__in=(Role.EDITOR, Role.LEAD))
+    return sorted(set(chosen.values_list("user__email", flat=True)))
+
+
+def unreachable(need: Need, organisations: "QuerySet[Organisation]") -> list[Organisation]:
+    """Those of `organisations` that cannot be written to about `need`, for the page to say so
+    before anyone writes."""
+    return [
+        organisation
+        for organisation in organisations
+        if not recipients(organisation, posted_it=organisation.pk == need.organisation_id)
+    ]
+
+
+def messages_left_today(actor: Any) -> int:
+    """How many more messages `actor` may send in the next 24 hours (NEEDS_MESSAGES_PER_DAY)."""
+    if _user(actor) is None:
+        return settings.NEEDS_MESSAGES_PER_DAY
+    sent = Conversation.objects.filter(sender=actor, at__gte=timezone.now() - timedelta(days=1)).count()
+    return max(settings.NEEDS_MESSAGES_PER_DAY - sent, 0)
+
+
+def cannot_be_written_to(organisation: Organisation) -> str:
+    return (
+        f"{organisation} cannot be written to here: it has no public Head of Partnerships and nobody there "
+        "has chosen to receive messages. Contact them through their website."
+    )
 
 
 @transaction.atomic
@@ -165,6 +200,11 @@ def conversation_start(
     `link` is the need's full web address, for the email (its path when not given)."""
     need = Need.objects.select_for_update().get(pk=need.pk)
     _require_editor(actor, from_organisation)
+    if messages_left_today(actor) == 0:
+        raise Refused(
+            f"You have sent {settings.NEEDS_MESSAGES_PER_DAY} messages in the last 24 hours, the most anyone may: "
+            "write again tomorrow."
+        )
     if need.organisation_id not in (from_organisation.pk, to_organisation.pk):
         raise Refused({"organisation": "A conversation about a need is with the organisation that posted it."})
     if from_organisation.pk == to_organisation.pk:
@@ -173,15 +213,10 @@ def conversation_start(
         raise Refused(f"This need is {need.get_status_display().lower()}, so there is nothing to start.")
     if not message.strip():
         raise Refused({"message": "Write a message saying what you would like to talk about."})
-    to = recipients(to_organisation)
+    to = recipients(to_organisation, posted_it=to_organisation.pk == need.organisation_id)
     if not to:
-        raise Refused(
-            {
-                "organisation": f"{to_organisation} has no partnership contact or editor with an email address "
-                "here yet: contact them through their website."
-            }
-        )
-    conversation = Conversation.objects.create(
+        raise Refused({"organisation": cannot_be_written_to(to_organisation)})
+    conversation = Conversation(
         need=need,
         from_organisation=from_organisation,
         to_organisation=to_organisation,
@@ -189,11 +224,16 @@ def conversation_start(
         sent_to="\n".join(to),
         message=message.strip(),
     )
+    conversation.full_clean()
+    conversation.save()
     audit.record(
         actor=actor,
         action="need.conversation",
         obj=need,
-        changes={"conversation": [None, f"{from_organisation} to {to_organisation}"]},
+        changes={
+            "conversation": [None, f"{from_organisation} to {to_organisation}"],
+            "recipients": [None, len(to)],
+        },
     )
     if need.status == NeedStatus.OPEN:
         _move(need, actor, NeedStatus.IN_CONVERSATION, f"{from_organisation} wrote to {to_organisation}.")

@@ -386,6 +386,9 @@ def conversation_start(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("needs.converse_need", need):
         raise PermissionDenied("Only editors at a museum can start a conversation about a need.")
     to, senders = _sides(request, need)
+    # Said before anyone writes: who cannot be written to, and how many messages are left today.
+    closed = services.unreachable(need, to)
+    to = to.exclude(pk__in=[organisation.pk for organisation in closed])
     initial = {"organisation": request.GET["to"]} if request.GET.get("to", "").isdigit() else {}
     form = ConversationForm(request.POST or None, to=to, senders=senders, initial=initial)
 
@@ -403,7 +406,13 @@ def conversation_start(request: HttpRequest, pk: int) -> HttpResponse:
             "When the work starts, come back here to link the loan or activity and mark the need met."
         )
 
-    return _form_page(request, form, save, "needs/conversation_form.html", {"posted": need})
+    context = {
+        "posted": need,
+        "closed": [services.cannot_be_written_to(organisation) for organisation in closed],
+        "can_write": to.exists(),
+        "messages_left": services.messages_left_today(request.user),
+    }
+    return _form_page(request, form, save, "needs/conversation_form.html", context)
 
 
 @login_required

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from museumshare.core import audit
-from museumshare.organisations.models import Contact, Organisation
+from museumshare.organisations.models import Contact, Membership, Organisation
 
 
 def unique_slug(name: str, taken: set[str], hint: str = "") -> str:
@@ -39,6 +40,25 @@ def organisation_update(*, organisation: Organisation, actor: Any, data: dict[st
         organisation.save()
         audit.record(actor=actor, action="organisation.update", obj=organisation, changes=changes)
     return changes
+
+
+@transaction.atomic
+def membership_accept_messages(*, membership: Membership, actor: Any, accepts: bool) -> bool:
+    """Whether other museums may email this member through museumshare. Each person chooses for
+    themselves: nobody is made reachable by a colleague. Returns whether anything changed."""
+    if not getattr(actor, "is_authenticated", False) or actor.pk != membership.user_id:
+        raise PermissionDenied("Only the person themselves can choose whether they receive messages.")
+    if membership.accepts_messages == accepts:
+        return False
+    membership.accepts_messages = accepts
+    membership.save(update_fields=["accepts_messages"])
+    audit.record(
+        actor=actor,
+        action="membership.accept_messages",
+        obj=membership,
+        changes={"accepts_messages": [not accepts, accepts]},
+    )
+    return True
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from museumshare.core import exports
 from museumshare.organisations import services
 from museumshare.organisations.forms import ContactForm, DirectoryFilterForm, OfferForm, organisation_label
-from museumshare.organisations.models import Contact, Organisation
+from museumshare.organisations.models import Contact, Membership, Organisation
 
 PAGE_SIZE = 25
 LOOKUP_SIZE = 20
@@ -108,8 +108,32 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "venues": organisation.venues.select_related("site"),
         "can_edit": request.user.has_perm("organisations.change_organisation", organisation),
         "can_manage_contacts": request.user.has_perm("organisations.manage_contacts", organisation),
+        "membership": _own_membership(request, organisation),
     }
     return render(request, "organisations/detail.html", context)
+
+
+def _own_membership(request: HttpRequest, organisation: Organisation) -> Membership | None:
+    if not request.user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=request.user, organisation=organisation).first()
+
+
+@login_required
+@require_POST
+def accept_messages(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member says whether other museums may email them here about needs and offers."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    membership = _own_membership(request, organisation)
+    if membership is None:
+        raise PermissionDenied("Only people at the organisation can choose to receive its messages.")
+    accepts = request.POST.get("accepts") == "yes"
+    services.membership_accept_messages(membership=membership, actor=request.user, accepts=accepts)
+    if accepts:
+        messages.success(request, f"Other museums can now email you through museumshare about {organisation}.")
+    else:
+        messages.success(request, f"Other museums can no longer email you through museumshare about {organisation}.")
+    return redirect(organisation)
 
 
 def national_museums(request: HttpRequest) -> HttpResponse:

@@ -68,6 +68,7 @@ def head_of_partnerships(portrait_gallery: Organisation) -> Contact:
         role="Head of Partnerships",
         email=HEAD_OF_PARTNERSHIPS,
         is_partnership_lead=True,
+        listed_publicly=True,
     )
 
 

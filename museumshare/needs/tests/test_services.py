@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity
@@ -21,7 +22,7 @@ from museumshare.needs.models import UNMET, Need, NeedStatus, Offer, OfferStatus
 from museumshare.needs.models import SkillsArea as NeedSkillsArea
 from museumshare.needs.tests.conftest import HEAD_OF_PARTNERSHIPS, PORTRAITS_NEED, post_need
 from museumshare.organisations.importer import import_organisations
-from museumshare.organisations.models import Contact, Organisation
+from museumshare.organisations.models import Contact, Membership, Organisation
 from museumshare.programmes.models import SkillsArea as ProgrammeSkillsArea
 
 pytestmark = pytest.mark.django_db
@@ -83,14 +84,67 @@ def test_a_conversation_emails_the_partnership_contact_once_committed_and_moves_
     assert [e.status for e in need.events.all()] == [NeedStatus.OPEN, NeedStatus.IN_CONVERSATION]
 
 
-def test_without_a_partnership_contact_the_editors_hear(
+def test_without_a_public_head_of_partnerships_the_people_who_chose_to_hear_do(
     need: Need, bob: User, alice: User, laing: Organisation, portrait_gallery: Organisation
 ) -> None:
+    Contact.objects.create(
+        organisation=portrait_gallery, name="Private Person", role="Head of Partnerships", email="private@npg.example",
+        is_partnership_lead=True, listed_publicly=False,
+    )  # fmt: skip
+    Membership.objects.filter(user=alice, organisation=portrait_gallery).update(accepts_messages=True)
+
     conversation = services.conversation_start(
         need=need, actor=bob, from_organisation=laing, to_organisation=portrait_gallery, message="Hello"
     )
 
     assert conversation.recipients() == [alice.email]
+
+
+def test_an_organisation_nobody_there_agreed_to_hear_from_cannot_be_written_to(
+    need: Need, bob: User, laing: Organisation, portrait_gallery: Organisation
+) -> None:
+    Contact.objects.create(
+        organisation=portrait_gallery, name="Private Person", role="Head of Partnerships", email="private@npg.example",
+        is_partnership_lead=True, listed_publicly=False,
+    )  # fmt: skip
+
+    with pytest.raises(services.Refused, match="cannot be written to"):
+        services.conversation_start(
+            need=need, actor=bob, from_organisation=laing, to_organisation=portrait_gallery, message="Hello"
+        )
+
+    assert mail.outbox == []
+    assert not need.conversations.exists()
+
+
+@override_settings(NEEDS_MESSAGES_PER_DAY=2)
+def test_a_person_may_send_only_so_many_messages_a_day_and_each_is_audited(
+    need: Need, bob: User, laing: Organisation, portrait_gallery: Organisation, head_of_partnerships: Contact
+) -> None:
+    def write() -> None:
+        services.conversation_start(
+            need=need, actor=bob, from_organisation=laing, to_organisation=portrait_gallery, message="Hello"
+        )
+
+    write()
+    write()
+    with pytest.raises(services.Refused, match="2 messages in the last 24 hours"):
+        write()
+
+    assert need.conversations.count() == 2
+    assert [e.action for e in audit.history(need)].count("need.conversation") == 2
+    assert services.messages_left_today(bob) == 0
+
+
+def test_a_message_with_control_characters_is_refused(
+    need: Need, bob: User, laing: Organisation, portrait_gallery: Organisation, head_of_partnerships: Contact
+) -> None:
+    with pytest.raises(ValidationError, match="control characters"):
+        services.conversation_start(
+            need=need, actor=bob, from_organisation=laing, to_organisation=portrait_gallery, message="Hi\x1b[2J"
+        )
+
+    assert mail.outbox == []
 
 
 def test_a_conversation_is_with_the_organisation_that_posted_the_need(

@@ -336,3 +336,13 @@ def test_the_menu_marks_only_the_page_you_are_on(path: str, current: str, need: 
     marked = [line for line in menu.splitlines() if 'aria-current="page"' in line]
     assert len(marked) == 1, marked
     assert f">{current}</a>" in marked[0]
+
+
+def test_the_conversation_page_says_before_anyone_writes_that_an_organisation_cannot_be_written_to(
+    need: Need, bob: User, portrait_gallery: Organisation
+) -> None:
+    # The Gallery has no public Head of Partnerships and nobody there has chosen to receive messages.
+    page = client_for(bob).get(f"{need.get_absolute_url()}conversation/?to={portrait_gallery.pk}").content.decode()
+
+    assert f"{portrait_gallery.name} cannot be written to here" in page
+    assert 'name="message"' not in page
