@@ -297,7 +297,7 @@ def upcoming_events(programme: Programme, now: datetime | None = None) -> list[U
             kind=e.get_kind_display(),
             starts_at=e.starts_at,
             organiser=e.organiser.name,
-            registered=e.registered,
+            registered=e.registered,  # type: ignore[attr-defined]
             capacity=e.capacity,
         )
         for e in events
