@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from museumshare.accounts import two_factor
 from museumshare.accounts.models import User
 from museumshare.organisations.demo import ensure_cast
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations, national_sites
@@ -34,6 +39,23 @@ SAMPLE_REFS = {
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    Client.force_login = force_login_with_code  # type: ignore[method-assign,assignment]
+
+
+_force_login = Client.force_login
+
+
+def force_login_with_code(self: Client, user: Any, backend: str | None = None, verified: bool = True) -> None:
+    """The test client's force_login (every client, APIClient too), which also gives the person's
+    two-factor code when they have an authenticator app, as signing in would. The analyst and the
+    admin of the cast have one (ensure_cast). A test of what happens before the code is given
+    passes `verified=False`."""
+    _force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if verified and device is not None:
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 def write_sample(path: Path, refs: set[str]) -> Path:
@@ -61,6 +83,13 @@ def indicator_catalogue(request: pytest.FixtureRequest) -> None:
     else:
         return
     ensure_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Throttle and reset-email counts start at nothing in every test, as locked-out sign-ins do
+    (axes keeps those in the database, which each test rolls back)."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -135,13 +164,19 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: Any)
 
 
 def sign_in(page: Any, user: User) -> None:
-    """Sign `user` in on the page, as a person would (the sign-in page's own tests check it with axe)."""
+    """Sign `user` in on the page, as a person would, with the code from their authenticator app if
+    they have one (the sign-in pages' own tests check them with axe)."""
     from playwright.sync_api import expect
 
     page.goto("/accounts/sign-in/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+        page.get_by_label("Code").fill(two_factor.current_code(device))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

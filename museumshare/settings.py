@@ -71,7 +71,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin.apps.SimpleAdminConfig",
+    # Django's admin, open only to staff who have given a two-factor code.
+    "museumshare.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,6 +90,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # The audit log's table refuses UPDATE and DELETE on PostgreSQL (core.models.AuditEntry).
     "pgtrigger",
+    # Sign-in lockout (accounts.lockout) and two-factor authentication (accounts.two_factor).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "museumshare.core",
     "museumshare.accounts",
     "museumshare.organisations",
@@ -118,9 +124,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: a person who must give a code is sent to give it before anything else.
+    "museumshare.accounts.two_factor.TwoFactorMiddleware",
+    "museumshare.accounts.lockout.SessionIdleMiddleware",
+    "museumshare.accounts.lockout.ApiLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "museumshare.urls"
@@ -162,6 +175,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any password, right or wrong, while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -170,10 +185,35 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link left in an inbox is a key to the account: it works for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Reset emails a client address, or an email address, may ask for in an hour (accounts.lockout).
+PASSWORD_RESET_EMAILS_PER_HOUR = envint("PASSWORD_RESET_EMAILS_PER_HOUR", 3)
+# A signed-in session ends after this many minutes without a request (accounts.lockout.SessionIdleMiddleware).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in lockout (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or from
+# one client address, every sign-in for it is refused, the right password too, until
+# SIGN_IN_LOCKOUT_MINUTES pass without another try. The site, the admin and the API all count.
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("SIGN_IN_LOCKOUT_MINUTES", 15) / 60  # axes reads a number as hours
+AXES_LOCKOUT_PARAMETERS = "museumshare.accounts.lockout.lockout_parameters"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "museumshare.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "museumshare.core.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "museumshare.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor authentication (accounts.two_factor): anyone may turn it on; superusers, staff,
+# analysts, administrators and programme managers must. Off only on a development machine.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "museumshare"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -289,6 +329,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Requests a client address (anonymous) or a person may make, and writes of either (accounts.throttles).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "museumshare.accounts.throttles.AnonymousThrottle",
+        "museumshare.accounts.throttles.SignedInThrottle",
+        "museumshare.accounts.throttles.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": envstr("API_RATE_ANONYMOUS", "300/minute"),
+        "signed_in": envstr("API_RATE_SIGNED_IN", "1200/minute"),
+        "write": envstr("API_RATE_WRITE", "120/minute"),
+    },
     # A body nested too deeply is refused with a 400 (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["museumshare.api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -8,7 +8,7 @@ from django.utils.module_loading import module_has_submodule
 from museumshare import views
 
 # Admin modules are found by hand because django-leaflet's one needs GeoDjango and GDAL,
-# which museumshare does without (see settings: SimpleAdminConfig).
+# which museumshare does without (see settings: accounts.admin_apps.AdminConfig).
 for config in apps.get_app_configs():
     if config.name != "leaflet" and module_has_submodule(config.module, "admin"):
         import_module(f"{config.name}.admin")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from museumshare.accounts import tokens, views
+from museumshare.accounts import tokens, two_factor_views, views
 
 app_name = "accounts"
 
@@ -9,11 +9,15 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/turn-off/", two_factor_views.disable, name="two_factor_disable"),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("account/tokens/", tokens.token_create, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

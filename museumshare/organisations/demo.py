@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from museumshare.accounts import two_factor
 from museumshare.accounts.models import PlatformGroup, User
 from museumshare.core import audit
 from museumshare.organisations import services
@@ -53,6 +54,9 @@ def ensure_cast(password: str) -> dict[str, User]:
             user.save(update_fields=["password"])
         if person.group:
             user.groups.add(Group.objects.get_or_create(name=person.group.value)[0])
+            user.__dict__.pop("group_names", None)
+        if two_factor.is_required(user):
+            two_factor.demo_device(user=user)
         organisation = (
             Organisation.objects.filter(external_id=person.organisation_ref).first()
             if person.organisation_ref

@@ -65,7 +65,7 @@ def test_registrar_resets_a_forgotten_password_and_signs_in_with_the_new_one(
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
     assert_accessible(page)
     new_password = page.get_by_label("New password", exact=True)
-    expect(new_password).to_have_accessible_description(re.compile("must contain at least 8 characters"))
+    expect(new_password).to_have_accessible_description(re.compile("must contain at least 12 characters"))
     new_password.fill(NEW_PASSWORD)
     page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save password").click()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from museumshare.accounts import two_factor
 from museumshare.activities.demo import load_demo_activities
 from museumshare.loans.demo import load_demo_loans
 from museumshare.needs.demo import load_demo_needs
@@ -77,3 +78,9 @@ class Command(BaseCommand):
             else:
                 what = person.group.value if person.group else "no organisation"
             self.stdout.write(f"  {person.email:<22} {what}")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "\nThe analyst and the administrator also need a code (two-factor authentication). Add this "
+                f"published demo key to an authenticator app: {two_factor.secret_text(two_factor.DEMO_KEY)}\n"
+                "or print the current code with: museumshare demo_code"
+            )
