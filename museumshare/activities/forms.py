@@ -337,7 +337,6 @@ class ActivityImportForm(forms.Form):
             "required": "Choose a CSV or Excel file to import.",
             "empty": "The file is empty: choose the spreadsheet of activities.",
         },
-        validators=[UploadValidator("import_spreadsheet")],
     )
     skip_invalid = forms.BooleanField(
         label="Skip invalid rows",
@@ -352,4 +351,5 @@ class ActivityImportForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 10 MB: split it into smaller files.")
+        UploadValidator("import_spreadsheet")(upload)
         return upload

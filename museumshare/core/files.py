@@ -131,10 +131,14 @@ def _zip_type(handle: IO[bytes]) -> str | None:
 
 
 def _is_text(handle: IO[bytes]) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    handle.seek(0)
+    # Excel's "Unicode text" is UTF-16 with a byte order mark: text, which the importers then ask
+    # to have saved as UTF-8, in their own words.
+    utf16 = handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")()
     try:
         for chunk in _chunks(handle):
-            if b"\x00" in chunk:
+            if b"\x00" in chunk and not utf16:
                 return False
             decoder.decode(chunk)
         decoder.decode(b"", final=True)

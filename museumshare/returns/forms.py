@@ -125,7 +125,6 @@ class UploadForm(forms.Form):
         label="The spreadsheet",
         help_text="The spreadsheet downloaded from the return’s page, with your values in it, as an .xlsx file.",
         error_messages={"required": "Choose the spreadsheet to upload.", "empty": "The file is empty."},
-        validators=[UploadValidator("return_spreadsheet")],
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
@@ -137,6 +136,7 @@ class UploadForm(forms.Form):
             raise ValidationError("Choose an .xlsx spreadsheet: download one from the return’s page to start from.")
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file is bigger than 5 MB: choose the return’s spreadsheet.")
+        UploadValidator("return_spreadsheet")(upload)
         return upload
 
 
