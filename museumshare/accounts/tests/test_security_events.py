@@ -1,20 +1,22 @@
 """Each security event leaves an entry in the audit log with the client's address."""
 
+from typing import Any
+
 import pytest
 from django.apps import apps
-from django.conf import Settings
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from museumshare.accounts.models import User
 from museumshare.accounts.services import token_create, token_revoke
 from museumshare.conftest import PASSWORD
 from museumshare.core.models import AuditEntry
 
-CLIENT = {"REMOTE_ADDR": "203.0.113.5"}
+CLIENT: dict[str, Any] = {"REMOTE_ADDR": "203.0.113.5"}
 # The proxy's own address, and the client's as the proxy saw it.
-THROUGH_PROXY = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+THROUGH_PROXY: dict[str, Any] = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
 
 
 @pytest.fixture(autouse=True)
