@@ -18,7 +18,7 @@ def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or, when that is one of TRUSTED_PROXIES, the last address in X-Forwarded-For
     that is not itself a trusted proxy: anything further left was written by the client and can
     be forged."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
+    remote: str = request.META.get("REMOTE_ADDR") or ""
     if not _trusted(remote):
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

@@ -300,7 +300,8 @@ def renewal(request: HttpRequest, pk: int) -> HttpResponse:
         problems = [("", message) for message in refusal.messages]
         return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": problems})
     except PermissionDenied as denied:
-        return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": [("", str(denied))]})
+        problems = [("", str(denied))]
+        return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": problems}, status=403)
     return redirect(loan)
 
 

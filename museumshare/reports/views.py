@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Min, Q
@@ -258,6 +259,7 @@ def _changes(before: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]
     return changed
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def report_publish(request: HttpRequest, year: str) -> HttpResponse:
     if not _may_draft(request.user):
