@@ -25,7 +25,7 @@ from museumshare.core import audit, imports
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem, vocabulary
 from museumshare.core.tables import column_key, date_text, read_table
-from museumshare.core.text import fold
+from museumshare.core.text import LONG_TEXT, fold, no_control_characters
 from museumshare.loans.models import (
     CollectionObject,
     Insurance,
@@ -152,10 +152,13 @@ class Checker:
                 if required:
                     problems.append(Problem(number, column, "This column must not be empty.", ref))
                 return None
-            if len(value) > MAX_LENGTH.get(column, 10_000):
-                problems.append(Problem(number, column, f"At most {MAX_LENGTH[column]} characters.", ref))
+            if len(value) > MAX_LENGTH.get(column, LONG_TEXT):
+                problems.append(
+                    Problem(number, column, f"At most {MAX_LENGTH.get(column, LONG_TEXT)} characters.", ref)
+                )
                 return None
             try:
+                no_control_characters(value)
                 return read(value)
             except forms.ValidationError as exc:
                 problems.append(Problem(number, column, " ".join(exc.messages), ref))

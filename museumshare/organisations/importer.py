@@ -26,7 +26,7 @@ from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed as ImportFailed  # the command and callers catch it from here
 from museumshare.core.imports import Problem, vocabulary
 from museumshare.core.models import AuditEntry
-from museumshare.core.text import fold
+from museumshare.core.text import LONG_TEXT, fold, no_control_characters
 from museumshare.organisations.models import Accreditation, Governance, Kind, Nation, Organisation, Size, Venue
 from museumshare.organisations.services import unique_slug
 
@@ -127,7 +127,13 @@ class OrganisationRowForm(forms.Form):
     subject = forms.CharField(required=False, max_length=120)
     year_opened = forms.CharField(required=False)
     year_closed = forms.CharField(required=False)
-    aliases = forms.CharField(required=False)
+    aliases = forms.CharField(required=False, max_length=LONG_TEXT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The register's one rule for text (core.text): every cell is one line of plain text.
+        for formfield in self.fields.values():
+            formfield.validators.append(no_control_characters)
 
     def _choice(self, name: str, choices: type[models.TextChoices], default: str = "") -> str:
         value = self.cleaned_data.get(name, "").strip()

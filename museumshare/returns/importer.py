@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
@@ -34,6 +36,7 @@ from museumshare.core import audit, exports, imports, years
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem
 from museumshare.core.tables import column_key, read_table
+from museumshare.core.text import LONG_TEXT, no_control_characters_but_line_breaks
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.models import Organisation
 from museumshare.returns import services
@@ -142,9 +145,15 @@ class Checker:
                 )
             else:
                 self.first_row_of[key] = number
+        note = record.get("note", "").strip() if self.has_note else None
+        if note:
+            try:
+                MaxLengthValidator(LONG_TEXT)(note)
+                no_control_characters_but_line_breaks(note)
+            except ValidationError as exc:
+                problem("note", " ".join(exc.messages))
         if problems or organisation is None or year is None or indicator is None or value is None:
             return problems
-        note = record.get("note", "").strip() if self.has_note else None
         return Row(number, organisation, year, indicator, value, note)
 
 
