@@ -57,7 +57,10 @@ def side_of(user: Any, loan: Loan) -> set[str]:
 
 
 def clashes(
-    loan: Loan, objects: Sequence[CollectionObject] | None = None, against: Sequence[str] = HOLDING
+    loan: Loan,
+    objects: Sequence[CollectionObject] | None = None,
+    against: Sequence[str] = HOLDING,
+    for_borrower: bool = False,
 ) -> list[str]:
     """Other loans (in the `against` statuses) with any of the loan's objects over overlapping dates.
 
@@ -76,11 +79,18 @@ def clashes(
         .filter(starts__lte=loan.end, ends__gte=loan.start)
         .select_related("object", "loan")
     )
-    return [
-        f"{other.object} is already on loan {other.loan.reference} ({other.loan.get_status_display().lower()}) "
-        f"from {other.loan.start:%-d %B %Y} to {other.loan.end:%-d %B %Y}."
-        for other in others
-    ]
+    return [_clash(other, named=not for_borrower or other.loan.borrower_id == loan.borrower_id) for other in others]
+
+
+def _clash(other: LoanObject, named: bool) -> str:
+    dates = f"from {other.loan.start:%-d %B %Y} to {other.loan.end:%-d %B %Y}"
+    if not named:
+        # `for_borrower`: another borrower's loan is theirs and the lender's business, so a borrower
+        # learns only that the object is taken for those dates.
+        return f"{other.object} is already promised to another borrower {dates}."
+    return (
+        f"{other.object} is already on loan {other.loan.reference} ({other.loan.get_status_display().lower()}) {dates}."
+    )
 
 
 def loan_problems(
@@ -182,7 +192,8 @@ def loan_transition(*, loan: Loan, actor: Any, to: str, note: str = "") -> Loan:
     if to in (Status.REQUESTED, Status.APPROVED):
         # Locked in one order, so two steps over the same objects queue rather than deadlock.
         objects = list(CollectionObject.objects.select_for_update().filter(loan_objects__loan=loan).order_by("pk"))
-        problems += clashes(loan, objects, HOLDING if to == Status.REQUESTED else COMMITTED)
+        against = HOLDING if to == Status.REQUESTED else COMMITTED
+        problems += clashes(loan, objects, against, for_borrower=step.by == procedure.BORROWER)
     if problems:
         raise LoanRefused(problems)
     before = loan.status

@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 from museumshare.accounts.models import User
 from museumshare.core.imports import ImportFailed
 from museumshare.loans.importer import import_loans
-from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan
+from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, Status
+from museumshare.loans.services import LoanRefused, loan_create, loan_transition
 from museumshare.loans.tests.conftest import START
 from museumshare.organisations.models import Organisation, Venue
 
@@ -152,3 +153,30 @@ def test_another_organisations_facilities_report_is_refused_by_the_form_the_api_
     }
     loan.refresh_from_db()
     assert loan.facilities_report_id is None
+
+
+def test_a_request_refused_for_another_borrowers_loan_does_not_name_that_loan(
+    bob: User,
+    admin_user: User,
+    register: dict[str, Organisation],
+    portrait_gallery: Organisation,
+    laing: Organisation,
+    portraits: list[CollectionObject],
+    request_loan: Callable[..., Loan],
+) -> None:
+    elsewhere = next(o for o in register.values() if o.pk not in (portrait_gallery.pk, laing.pk))
+    mine = request_loan([portraits[0]])
+    data = {"reference": "LO-ELSEWHERE-1", "lender": portrait_gallery, "borrower": elsewhere}
+    theirs = loan_create(
+        actor=admin_user,
+        data=data | {"requested_start": mine.requested_start, "requested_end": mine.requested_end},
+        objects=[portraits[0]],
+    )
+    loan_transition(loan=theirs, actor=admin_user, to=Status.REQUESTED)
+
+    with pytest.raises(LoanRefused) as refused:
+        loan_transition(loan=mine, actor=bob, to=Status.REQUESTED)
+
+    [message] = refused.value.messages
+    assert theirs.reference not in message
+    assert "is already promised to another borrower from" in message
