@@ -21,7 +21,7 @@ def client_ip(request: HttpRequest) -> str:
     remote: str = request.META.get("REMOTE_ADDR") or ""
     if not _trusted(remote):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    hops: list[str] = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _trusted(hop):
             return hop
