@@ -292,7 +292,9 @@ def test_only_the_offer_of_an_organisation_can_be_changed(api_as: ApiAs, laing: 
         f"/api/v1/organisations/{laing.pk}/", {"name": "Renamed", "is_national": True}, format="json"
     )
 
-    assert response.status_code == 200
+    # Refused by name, not silently dropped: the client must not believe it renamed the museum.
+    assert response.status_code == 400
+    assert sorted(response.json()["errors"]) == ["is_national", "name"]
     laing.refresh_from_db()
     assert (laing.name, laing.is_national) == ("Laing Art Gallery", False)
     assert api_as("admin").put(f"/api/v1/organisations/{laing.pk}/", {}, format="json").status_code == 405
