@@ -223,7 +223,8 @@ class ReportingYearFormField(forms.CharField):
         try:
             return years.parse(text)
         except ValueError as problem:
-            raise forms.ValidationError(f"{problem} Enter it like 2024-25.") from None
+            # The problem quotes what was sent, which may hold a "%": a parameter, never part of the format.
+            raise forms.ValidationError("%(problem)s Enter it like 2024-25.", params={"problem": problem}) from None
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-25"})

@@ -480,3 +480,10 @@ def test_the_returns_list_costs_the_same_few_queries_however_many_returns(
 
     assert answer.json()["count"] > 50
     assert queries() == few
+
+
+def test_a_year_written_with_a_percent_sign_is_refused_saying_how_to_write_it(api_as: ApiAs) -> None:
+    answer = api_as("anonymous").get("/api/v1/indicators/", {"year": "%"})
+
+    assert answer.status_code == 400
+    assert "Enter it like 2024-25." in str(answer.json())
