@@ -156,3 +156,45 @@ def test_the_api_keeps_to_its_schema(
     response = case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, checks=CHECKS)
     assert response.status_code < 500
     calls[case.operation.label] += 1
+
+
+# Random requests per operation, each sent by a visitor and by an editor; with schemathesis's edge
+# cases, several thousand calls between them.
+PEOPLE_EXAMPLES = 5
+
+
+@pytest.fixture(scope="module")
+def calls_by_person() -> Iterator[Counter[str]]:
+    """Calls the visitor and the editor made, printed: at least 1,000 between them."""
+    made: Counter[str] = Counter()
+    yield made
+    print(
+        f"\nThe API answered {made.total():,} generated calls "
+        f"({made['anonymous']:,} anonymous, {made['alice']:,} from alice)"
+    )
+    assert made.total() >= 1_000, made
+
+
+@pytest.fixture
+def alice_token(alice: User) -> str:
+    from museumshare.accounts.services import token_create
+
+    return token_create(actor=alice, user=alice, name="Schema check")[1]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=PEOPLE_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_no_call_from_a_visitor_or_an_editor_with_a_token_is_a_server_error(
+    case: GeneratedCase, records: dict[str, list[int]], alice_token: str, calls_by_person: Counter[str]
+) -> None:
+    aim_at_records(case, records)
+    for person, headers in [("anonymous", {}), ("alice", {"Authorization": f"Token {alice_token}"})]:
+        response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        assert response.status_code < 500, person
+        calls_by_person[person] += 1
