@@ -11,6 +11,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -93,7 +94,9 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        # Only a request that brings a session cookie touches the session: reading it for anyone
+        # else would make every public answer vary on cookies, and no shared cache could keep it.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             if now - int(request.session.get("seen", 0)) >= SESSION_REFRESH_SECONDS:
                 request.session["seen"] = now

@@ -178,7 +178,9 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_satisfied(request) or self._open(request.path):
+        # Without a session cookie nobody is signed in; not reading the session keeps public answers
+        # free of "Vary: Cookie", so shared caches may keep them.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES or is_satisfied(request) or self._open(request.path):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(

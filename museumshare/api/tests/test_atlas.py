@@ -183,9 +183,9 @@ def test_it_costs_a_few_queries_however_many_loans(
     client = api_as("bob")
     for _ in range(5):
         lend(portrait_gallery, laing, 2)
-    # The token and the user, bob's groups, the organisation, the areas and the countries; on
-    # PostgreSQL, turning its JIT compiler off for each of the two.
-    most = 6 + (2 if connection.vendor == "postgresql" else 0)
+    # Whether the address is locked out, the token and the user, bob's groups, the organisation, the
+    # areas and the countries; on PostgreSQL, turning its JIT compiler off for each of the two.
+    most = 7 + (2 if connection.vendor == "postgresql" else 0)
     with django_assert_max_num_queries(most):
         get(client, measure="objects", organisation=portrait_gallery.slug)
     with django_assert_max_num_queries(most):

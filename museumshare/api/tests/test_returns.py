@@ -467,6 +467,7 @@ def test_the_returns_list_costs_the_same_few_queries_however_many_returns(
         return len(captured)
 
     publish(year, gallery_return, alice, analyst)
+    queries()  # a token's first use is written down (at most once a minute), a one-off write
     few = queries()
     for first in (2021, 2022, 2023):
         earlier = services.year_create(actor=analyst, year=first)

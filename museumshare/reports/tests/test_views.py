@@ -122,7 +122,7 @@ def test_the_published_report_stays_as_published_until_a_correction_and_earlier_
 
 
 def test_only_analysts_may_publish(year: ReportingYear, alice: User) -> None:
-    assert Client().get(f"{REPORT}publish/").status_code == 403
+    assert Client().get(f"{REPORT}publish/")["Location"].startswith("/accounts/sign-in/")
     assert signed_in(alice).post(f"{REPORT}publish/", {"note": ""}).status_code == 403
     assert not ReportVersion.objects.exists()
 
