@@ -113,12 +113,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: a body larger than MAX_UPLOAD_BYTES is refused (413) before anything reads it.
+    "museumshare.core.files.UploadSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "museumshare.core.headers.PermissionsPolicyMiddleware",
     # Every audit entry made while answering a request records the client's address.
     "museumshare.core.audit.AddressMiddleware",
-    # Early: a body larger than MAX_UPLOAD_BYTES is refused (413) before anything reads it.
-    "museumshare.core.files.UploadSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
