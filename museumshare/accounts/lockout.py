@@ -14,6 +14,7 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -34,7 +35,12 @@ def lockout_parameters(request: HttpRequest, credentials: dict[str, Any] | None)
 
 def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The email address tried, as the account is found: ALICE@example.org is alice@example.org."""
-    value = (credentials or {}).get("username") or request.POST.get("username")
+    value = (credentials or {}).get("username")
+    if not value:
+        try:
+            value = request.POST.get("username")
+        except MultiPartParserError:  # a malformed body names no account
+            value = None
     return str(value).strip().lower() if value else None
 
 

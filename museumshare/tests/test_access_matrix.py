@@ -384,11 +384,8 @@ MATRIX: dict[str, list[Case]] = {
     # The Gallery's people, and whoever may see a loan of the object.
     "loans:object_image": one("object", only("bob", "alice", "analyst", "manager", "admin", others=404)),
     "loans:policy": one("portrait_gallery", GALLERY),
-    "loans:renewal": one(
-        "loan",
-        only("bob", "alice", "admin", charlie=404),
-        method="post",
-    ),
+    # A post with no action decides the renewal, which is the lender's to do.
+    "loans:renewal": one("loan", only("alice", "admin", charlie=404), method="post"),
     "loans:detail": [
         Case("loan", SEES_LOAN),
         Case("draft_loan", only("bob", "analyst", "admin", others=404)),
