@@ -127,8 +127,9 @@ def groups_changed(
         )
 
 
-def device_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created:
+def device_saved(sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+    """A device counts as added once it is confirmed: an app being set up is not yet a second factor."""
+    if instance.confirmed and (created or "confirmed" in (update_fields or ())):
         audit.record(
             actor=_acting(default=instance.user),
             action="two_factor.device_add",
@@ -138,6 +139,8 @@ def device_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> No
 
 
 def device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if not instance.confirmed:  # an app whose set-up was never finished
+        return
     audit.record(
         actor=_acting(default=instance.user),
         action="two_factor.device_remove",

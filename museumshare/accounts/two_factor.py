@@ -120,7 +120,7 @@ def two_factor_enable(*, user: User, device: TOTPDevice, code: str) -> list[str]
         raise TwoFactorError("The code is wrong or has expired. Enter the code your app shows now.")
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
-    device.save()
+    device.save(update_fields=["confirmed"])
     return _new_recovery_codes(user)
 
 

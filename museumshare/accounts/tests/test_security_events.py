@@ -148,3 +148,15 @@ def test_a_second_factor_device_added_and_removed_is_recorded(alice: User) -> No
         )
     )
     assert actions == [("two_factor.device_remove", alice.email), ("two_factor.device_add", alice.email)]
+
+
+def test_an_app_is_recorded_as_added_only_when_its_set_up_is_finished(alice: User) -> None:
+    from museumshare.accounts import two_factor
+
+    device = two_factor.pending_device(user=alice)
+    assert not AuditEntry.objects.filter(action__startswith="two_factor.", actor_email=alice.email).exists()
+
+    two_factor.two_factor_enable(user=alice, device=device, code=two_factor.current_code(device))
+
+    added = AuditEntry.objects.filter(action="two_factor.device_add", object_id=str(device.pk))
+    assert added.count() == 1
