@@ -3,15 +3,16 @@
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries
 
-from museumshare.activities.models import Activity, Partner, PartnerRole, Place
+from museumshare.activities.models import Activity, Partner, PartnerRole, Place, Visibility
 from museumshare.core import audit, geography
 from museumshare.core.models import AuditEntry
+from museumshare.core.services import Actor, person
 from museumshare.organisations.models import Located, Organisation, Venue
 
 
@@ -69,7 +70,7 @@ def _describe(
 
 
 def activity_create(
-    *, actor: Any, data: dict[str, Any], partners: Sequence[PartnerSpec] = (), places: Sequence[PlaceSpec] = ()
+    *, actor: Actor, data: dict[str, Any], partners: Sequence[PartnerSpec] = (), places: Sequence[PlaceSpec] = ()
 ) -> Activity:
     return activity_create_many(actor=actor, items=[(data, partners, places)])[0]
 
@@ -78,12 +79,23 @@ def activity_create(
 def activity_update(
     *,
     activity: Activity,
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     partners: Sequence[PartnerSpec] | None = None,
     places: Sequence[PlaceSpec] | None = None,
 ) -> dict[str, list[Any]]:
     """Change an activity; `partners` and `places`, when given, replace the lists (partners keep their details)."""
+    return _update(activity=activity, actor=actor, data=data, partners=partners, places=places)
+
+
+def _update(
+    *,
+    activity: Activity,
+    actor: Actor,
+    data: dict[str, Any],
+    partners: Sequence[PartnerSpec] | None,
+    places: Sequence[PlaceSpec] | None,
+) -> dict[str, list[Any]]:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     before = _describe(activity)
     for name, value in data.items():
@@ -138,16 +150,21 @@ def partner_update(*, partner: Partner, actor: Any, data: dict[str, Any]) -> dic
     return changes
 
 
+ActivityItem = tuple[dict[str, Any], Sequence[PartnerSpec], Sequence[PlaceSpec]]
+
+
 @transaction.atomic
-def activity_create_many(
-    *, actor: Any, items: Sequence[tuple[dict[str, Any], Sequence[PartnerSpec], Sequence[PlaceSpec]]]
-) -> list[Activity]:
+def activity_create_many(*, actor: Actor, items: Sequence[ActivityItem]) -> list[Activity]:
     """Record activities, each from (data, partners, places), in a few queries for them all.
 
     Imports record thousands at once, so the checks that would cost a query an activity (unique
     references, the end-after-start constraint) are made for the whole batch in Python.
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    return _create_many(actor=actor, items=items)
+
+
+def _create_many(*, actor: Actor, items: Sequence[ActivityItem]) -> list[Activity]:
+    user = person(actor)
     activities = []
     for data, _, _ in items:
         activity = Activity(**data, created_by=user)
@@ -187,3 +204,38 @@ def activity_create_many(
         batch_size=500,
     )
     return activities
+
+
+class CountedWork(Protocol):
+    """A record whose work the register counts as one activity: a loan, an opportunity, a mentoring
+    pair, an event, a co-produced display."""
+
+    pk: Any
+    activity: Activity | None
+
+    def save(self, *, update_fields: Sequence[str]) -> None: ...
+
+
+def activity_in_step(
+    *,
+    work: CountedWork,
+    ref: str,
+    actor: Actor,
+    data: dict[str, Any],
+    partners: Sequence[PartnerSpec],
+    places: Sequence[PlaceSpec],
+    visibility: Visibility,
+) -> Activity:
+    """Keep the register's activity for `work` in step with it: recorded the first time, with
+    `visibility` and the reference `ref`, then updated (its visibility stays as its editors set it).
+
+    Called only by the service that changed `work`, which has checked the actor's permission over
+    it; the activity's lead may be another organisation (a loan's lender when its borrower acts).
+    """
+    if work.activity is None:
+        data = data | {"visibility": visibility, "external_ref": ref}
+        work.activity = _create_many(actor=actor, items=[(data, partners, places)])[0]
+        work.save(update_fields=["activity"])
+    else:
+        _update(activity=work.activity, actor=actor, data=data, partners=partners, places=places)
+    return work.activity

@@ -85,7 +85,8 @@ def entry(
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         actor=user,
-        actor_name=getattr(user, "name", "") if user else "",
+        # The system names itself ("command-line import"); an anonymous actor leaves both blank.
+        actor_name=getattr(user or actor, "name", "") or "",
         actor_email=getattr(user, "email", "") if user else "",
         address=address or current_address(),
         action=action,

@@ -15,11 +15,11 @@ from django.db.models.functions import Coalesce
 from museumshare.activities.models import Kind as ActivityKind
 from museumshare.activities.models import PartnerRole, Visibility
 from museumshare.activities.models import Status as ActivityStatus
-from museumshare.activities.services import PlaceSpec, activity_create, activity_update
+from museumshare.activities.services import PlaceSpec, activity_in_step
 from museumshare.core import audit
+from museumshare.core.services import Actor
 from museumshare.loans import procedure
 from museumshare.loans.models import (
-    AWAY,
     COMMITTED,
     FINISHED,
     CollectionObject,
@@ -245,40 +245,34 @@ def _activity_kind(loan: Loan) -> str:
     return ActivityKind.LOAN_DISPLAY_UK if place.nation else ActivityKind.LOAN_DISPLAY_INTERNATIONAL
 
 
-def _activity_status(loan: Loan) -> str:
+def _activity_status(loan: Loan) -> ActivityStatus:
     if loan.status in (Status.CANCELLED, Status.WITHDRAWN):
         return ActivityStatus.CANCELLED
     if loan.status in (Status.RETURNED, Status.CLOSED):
         return ActivityStatus.COMPLETED
-    return ActivityStatus.ACTIVE if loan.status in AWAY else ActivityStatus.PLANNED
+    return ActivityStatus.ACTIVE
 
 
-def loan_record_activity(loan: Loan, actor: Any) -> None:
+def loan_record_activity(loan: Loan, actor: Actor) -> None:
     """The loan as partnership activity in the register: recorded once, kept in step with the loan."""
-    data = {
-        "title": f"Loan {loan.reference}: {loan.exhibition_title or loan.get_purpose_display()}",
-        "kind": _activity_kind(loan),
-        "lead": loan.lender,
-        "start_date": loan.start,
-        "end_date": loan.end,
-        "status": "cancelled"
-        if loan.status in (Status.CANCELLED, Status.WITHDRAWN)
-        else "completed"
-        if loan.status in (Status.RETURNED, Status.CLOSED)
-        else "active",
-        "objects_count": loan.loan_objects.count(),
-        "visitors": loan.visitors,
-        "visibility": Visibility.PARTNERS,
-        "external_ref": f"loan:{loan.pk}",
-    }
-    partners = [(loan.borrower, PartnerRole.HOST)]
-    places = [PlaceSpec(venue=loan.venue) if loan.venue else PlaceSpec(organisation=loan.borrower)]
-    if loan.activity is None:
-        loan.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
-        loan.save(update_fields=["activity"])
-    else:
-        data.pop("visibility")
-        activity_update(activity=loan.activity, actor=actor, data=data, partners=partners, places=places)
+    activity_in_step(
+        work=loan,
+        ref=f"loan:{loan.pk}",
+        actor=actor,
+        data={
+            "title": f"Loan {loan.reference}: {loan.exhibition_title or loan.get_purpose_display()}",
+            "kind": _activity_kind(loan),
+            "lead": loan.lender,
+            "start_date": loan.start,
+            "end_date": loan.end,
+            "status": _activity_status(loan),
+            "objects_count": loan.loan_objects.count(),
+            "visitors": loan.visitors,
+        },
+        partners=[(loan.borrower, PartnerRole.HOST)],
+        places=[PlaceSpec(venue=loan.venue) if loan.venue else PlaceSpec(organisation=loan.borrower)],
+        visibility=Visibility.PARTNERS,
+    )
 
 
 RENEWABLE = (Status.ON_LOAN, Status.RETURN_DUE)
