@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -128,6 +128,12 @@ class Located(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def edited_by(self, user: Any) -> "OrganisationQuerySet":
+        """The organisations `user` edits for (see EDITING_ROLES); none for someone signed out."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role__in=EDITING_ROLES)
+
     def search(self, query: str) -> "OrganisationQuerySet":
         """Name, alias or town containing every word of `query`, ignoring accents and case."""
         qs = self
@@ -336,6 +342,17 @@ class Role(models.TextChoices):
     LEAD = "lead", "Partnership lead"
 
 
+# Who counts as an editor of an organisation: the one statement of it. `Membership.can_edit` asks it
+# of one membership, `MembershipQuerySet.editing` of many, organisations.rules.is_editor of a person.
+EDITING_ROLES = (Role.EDITOR, Role.LEAD)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def editing(self) -> "MembershipQuerySet":
+        """The memberships that let their people edit for their organisation."""
+        return self.filter(role__in=EDITING_ROLES)
+
+
 class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -346,6 +363,8 @@ class Membership(models.Model):
         help_text="Other museums may email this person through museumshare about needs and offers.",
     )
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation", "user"]
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")]
@@ -355,4 +374,4 @@ class Membership(models.Model):
 
     @property
     def can_edit(self) -> bool:
-        return self.role in (Role.EDITOR, Role.LEAD)
+        return self.role in EDITING_ROLES

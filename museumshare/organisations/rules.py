@@ -3,7 +3,7 @@ from typing import Any
 import rules
 
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.models import EDITING_ROLES, Organisation
 
 
 def role_at(user: Any, organisation: Organisation | None) -> str | None:
@@ -24,7 +24,7 @@ def is_member(user: Any, organisation: Organisation | None) -> bool:
 
 @rules.predicate
 def is_editor(user: Any, organisation: Organisation | None) -> bool:
-    return role_at(user, organisation) in (Role.EDITOR, Role.LEAD)
+    return role_at(user, organisation) in EDITING_ROLES
 
 
 rules.add_perm("organisations.change_organisation", is_editor | is_administrator)
