@@ -20,7 +20,7 @@ class SignInView(LoginView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr]
+    memberships = request.user.memberships.select_related("organisation")  # type: ignore[union-attr, misc]
     context = {"memberships": memberships, **tokens_section(request.user), **two_factor_section(request)}
     return render(request, "accounts/account.html", context)
 
