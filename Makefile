@@ -72,14 +72,15 @@ pytest-postgres: install-test chromium
 test: lint typecheck audit pytest-sqlite pytest-postgres
 
 # Fills its own databases (never the one `make run` uses) and writes bench/results.json and the
-# results section of docs/performance.md.
+# results section of docs/performance.md. The benchmarks are not in the installed package:
+# `python -m bench` runs them from the checkout, with museumshare's commands and their own.
 bench: install-test chromium
 	mkdir -p var && rm -f $(BENCH_SQLITE)
 	DEBUG=true DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare migrate --no-input -v 0
-	DEBUG=true DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md
-	@if $(BIN)/python -m museumshare.bench.database "$(BENCH_PG)"; then \
+	DEBUG=true DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/python -m bench bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md
+	@if $(BIN)/python -m bench.database "$(BENCH_PG)"; then \
 		DEBUG=true DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare migrate --no-input -v 0 && \
-		DEBUG=true DATABASE_URL="$(BENCH_PG)" $(BIN)/museumshare bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md; \
+		DEBUG=true DATABASE_URL="$(BENCH_PG)" $(BIN)/python -m bench bench --fresh --scale $(BENCH_SCALE) --docs docs/performance.md; \
 	else \
 		echo "SKIPPED the PostgreSQL benchmarks: no server answers at $(BENCH_PG). Set BENCH_PG to run them."; \
 	fi

@@ -106,7 +106,6 @@ INSTALLED_APPS = [
     "museumshare.reports",
     "museumshare.atlas",
     "museumshare.api",
-    "museumshare.bench",
     # Last: the project itself, for the home page, base templates, static files and setup_demo.
     "museumshare.apps.SiteConfig",
 ]

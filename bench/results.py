@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-START = "<!-- results: written by `museumshare bench --docs`; edit around, not inside -->"
+START = "<!-- results: written by `python -m bench bench --docs`; edit around, not inside -->"
 END = "<!-- end of results -->"
 
 

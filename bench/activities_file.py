@@ -11,9 +11,8 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "organisations/data"
-REGISTER = DATA / "mapping_museums_uk_2021-09-30.csv"
-NATIONAL_MUSEUMS = DATA / "national_museums.csv"
+from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, NATIONAL_MUSEUMS_FILE
+
 COLUMNS = [
     "ref", "title", "kind", "lead", "partners", "start_date", "end_date", "status", "description", "visitors",
     "participants", "objects", "funding_amount", "funder", "themes", "not_pre_planned", "digital",
@@ -30,9 +29,9 @@ THEMES = ["portraits", "industry", "landscape", "wellbeing", "migration", "clima
 
 
 def organisations() -> list[tuple[str, str]]:
-    with REGISTER.open(encoding="utf-8", newline="") as f:
+    with MAPPING_MUSEUMS_FILE.open(encoding="utf-8", newline="") as f:
         rows = [(row["museum_id"], row["Name_of_museum"].strip()) for row in csv.DictReader(f)]
-    with NATIONAL_MUSEUMS.open(encoding="utf-8", newline="") as f:
+    with NATIONAL_MUSEUMS_FILE.open(encoding="utf-8", newline="") as f:
         # The import renames some national sites after their bodies (Geffrye Museum to Museum of the Home).
         bodies = [row["body_name"] for row in csv.DictReader(f)]
     # Only names no other organisation has can stand for their museum; the rest go by id.

@@ -16,14 +16,15 @@ from typing import Any
 
 import pytest
 
+from bench.floors import MAP_MEASURES, export_returns_csv, map_sql, report_pandas, report_sql
+from bench.generate import generate
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind, PartnerRole
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.activities.services import PlaceSpec, activity_create
 from museumshare.atlas.aggregate import Filters, areas
-from museumshare.bench.floors import MAP_MEASURES, export_returns_csv, map_sql, report_pandas, report_sql
-from museumshare.bench.generate import generate
 from museumshare.core import geography, years
+from museumshare.core.services import System
 from museumshare.loans.models import CollectionObject, Loan, LoanObject, Purpose, Status
 from museumshare.organisations.models import Governance, Organisation, Venue
 from museumshare.organisations.models import Kind as OrganisationKind
@@ -93,7 +94,9 @@ def organisation(name: str, *, country: str = "GB", nation: str = "England", **f
 
 def import_rows(rows: Sequence[tuple[Organisation, str, str, str]], status: str = "approved") -> None:
     lines = ["organisation,year,indicator,value"] + [f"{o.external_id or o.name},{y},{c},{v}" for o, y, c, v in rows]
-    import_returns_content(name="returns.csv", content="\n".join(lines).encode(), status=status)
+    import_returns_content(
+        name="returns.csv", content="\n".join(lines).encode(), status=status, actor=System("benchmark tests")
+    )
 
 
 @pytest.fixture
@@ -123,7 +126,7 @@ def history(museums: dict[str, Organisation]) -> list[Organisation]:
     )
     other = third.order_by("name").first()
     assert other is not None
-    year_create(actor=None, year=2020, organisations=[gallery, group])
+    year_create(actor=System("benchmark tests"), year=2020, organisations=[gallery, group])
     Indicator.objects.filter(code="audience_international").update(whole_number=False)
     import_rows(
         [
@@ -152,7 +155,7 @@ def history(museums: dict[str, Organisation]) -> list[Organisation]:
 
 
 @pytest.fixture
-def register_work(museums: dict[str, Organisation], alice: User) -> None:
+def register_work(museums: dict[str, Organisation]) -> None:
     """Loans and activities of the national museums and others over the years."""
     m = museums
     gallery, science, group = m["gallery"], m["science"], m["group"]
@@ -205,7 +208,7 @@ def register_work(museums: dict[str, Organisation], alice: User) -> None:
         **extra: Any,
     ) -> Activity:
         return activity_create(
-            actor=alice,
+            actor=System("benchmark tests"),
             data={"title": f"{kind} {Activity.objects.count() + 1}", "kind": kind, "lead": lead}
             | {"start_date": start, "end_date": end}
             | extra,

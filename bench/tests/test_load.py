@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from bench.load import database_url, run_load
 from museumshare.activities.models import Activity, Kind, Visibility
-from museumshare.bench.load import database_url, run_load
 from museumshare.organisations.models import Organisation
 
 

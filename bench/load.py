@@ -121,6 +121,8 @@ def gunicorn(*, database_url: str, workers: int, env: Mapping[str, str] | None =
     listener.bind((HOST, 0))
     port = listener.getsockname()[1]
     environment = os.environ | {
+        # The site as it is deployed: `python -m bench` runs with the benchmarks' app added.
+        "DJANGO_SETTINGS_MODULE": "museumshare.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": settings.SECRET_KEY,

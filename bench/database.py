@@ -1,4 +1,4 @@
-"""`python -m museumshare.bench.database URL`: drop and create the PostgreSQL database URL names, for a fresh run.
+"""`python -m bench.database URL`: drop and create the PostgreSQL database URL names, for a fresh run.
 
 Exits 1, saying so, when no server answers there (the benchmarks then run on SQLite only).
 """

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.table import Table
 
-from museumshare.bench.generate import SCALES, SEED, generate
+from bench.generate import SCALES, SEED, generate
 from museumshare.core.console import console_for, progress_bar
 
 

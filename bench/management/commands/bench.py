@@ -14,10 +14,10 @@ from django.db import connection
 from rich.console import Console
 from rich.table import Table
 
-from museumshare.bench import generate as data
-from museumshare.bench import suite
-from museumshare.bench.measure import Result, Timing
-from museumshare.bench.results import write_docs, write_results
+from bench import generate as data
+from bench import suite
+from bench.measure import Result, Timing
+from bench.results import write_docs, write_results
 from museumshare.core.console import progress_bar
 from museumshare.organisations.importer import MAPPING_MUSEUMS_FILE, import_organisations
 from museumshare.returns.catalogue import ensure_catalogue
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         call_command("flush", interactive=False, verbosity=0)
         ensure_catalogue()
         started = time.perf_counter()
-        import_organisations(path=MAPPING_MUSEUMS_FILE)
+        import_organisations(path=MAPPING_MUSEUMS_FILE, actor=suite.BENCHMARKS)
         self.results.append(
             Result(
                 "import.register",
@@ -126,7 +126,7 @@ class Command(BaseCommand):
             return data.generate(scale=fraction, progress=on_step)
 
     def load(self, clients: int, seconds: float) -> None:
-        from museumshare.bench.load import run_load
+        from bench.load import run_load
 
         year = self.ctx.label
         paths = [

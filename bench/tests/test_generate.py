@@ -6,8 +6,8 @@ from statistics import median
 import pytest
 from django.db.models import Count
 
+from bench.generate import NATIONAL, SCALES, generate, has_data, size_of, wipe
 from museumshare.activities.models import Activity, Partner, Place
-from museumshare.bench.generate import NATIONAL, SCALES, generate, has_data, size_of, wipe
 from museumshare.loans.models import CollectionObject, Loan, LoanObject
 from museumshare.organisations.models import Organisation
 from museumshare.programmes.models import Participation

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class BenchConfig(AppConfig):
-    name = "museumshare.bench"
+    name = "bench"
     label = "bench"
     verbose_name = "Benchmarks"
