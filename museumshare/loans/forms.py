@@ -1,5 +1,6 @@
 """Forms for loans: they validate what the pages send; the services in `services.py` write it."""
 
+from copy import copy
 from datetime import date, timedelta
 from typing import Any
 
@@ -186,23 +187,14 @@ class LoanRequestForm(forms.ModelForm[Loan]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("requested_start"), data.get("requested_end")
-        if start and end and end < start:
-            self.add_error("requested_end", "Enter an end date on or after the start date.")
+        start = data.get("requested_start")
         if start and start < date.today():
             self.add_error("requested_start", "Enter a start date in the future.")
-        opens, closes = data.get("exhibition_start"), data.get("exhibition_end")
-        if opens and closes and closes < opens:
-            self.add_error("exhibition_end", "Enter a closing date on or after the opening date.")
         borrower = data.get("borrower")
-        problems = loan_problems(
-            lender_id=self.lender.pk,
-            borrower_id=borrower.pk if borrower else None,
-            venue=data.get("venue"),
-            objects=list(data.get("objects") or ()),
-        )
-        for name, messages in problems.items():
-            self.add_error(name if name in self.fields else None, messages)
+        loan = Loan(lender=self.lender, **{name: data.get(name) for name in self._meta.fields or ()})
+        if borrower is not None:
+            loan.borrower = borrower
+        _add_problems(self, loan_problems(loan, list(data.get("objects") or ())))
         return data
 
     def _post_clean(self) -> None:
@@ -213,6 +205,12 @@ class LoanRequestForm(forms.ModelForm[Loan]):
         data = {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
         data["venue"] = self.cleaned_data.get("venue")
         return data | {"lender": self.lender, "borrower": self.cleaned_data["borrower"]}
+
+
+def _add_problems(form: forms.BaseForm, problems: dict[str, list[str]]) -> None:
+    """`loan_problems` on the form: each at its field, or at the top when the form does not ask for it."""
+    for name, messages in problems.items():
+        form.add_error(name if name in form.fields else None, messages)
 
 
 def _notice_weeks(lender: Organisation) -> int:
@@ -267,16 +265,11 @@ class LoanEditForm(forms.ModelForm[Loan]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("agreed_start"), data.get("agreed_end")
-        if start and end and end < start:
-            self.add_error("agreed_end", "Enter an agreed end date on or after the agreed start date.")
-        report = data.get("facilities_report")
-        if report is not None and report.pk != self.instance.facilities_report_id:
-            problems = loan_problems(
-                lender_id=self.instance.lender_id, borrower_id=self.instance.borrower_id, facilities_report=report
-            )
-            for name, messages in problems.items():
-                self.add_error(name, messages)
+        loan = copy(self.instance)
+        for name in EDIT_FIELDS:
+            if name in data:
+                setattr(loan, name, data[name])
+        _add_problems(self, loan_problems(loan))
         return data
 
     def _post_clean(self) -> None:

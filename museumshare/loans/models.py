@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -208,6 +209,15 @@ reference_validator = RegexValidator(
 )
 
 
+# Each period of a loan, and what to say when it ends before it starts: the one statement of the
+# rule, which the web forms, the API and the importer all read through `Loan.period_problems`.
+PERIODS = (
+    ("requested_start", "requested_end", "Enter an end date on or after the start date."),
+    ("agreed_start", "agreed_end", "Enter an agreed end date on or after the agreed start date."),
+    ("exhibition_start", "exhibition_end", "Enter a closing date on or after the opening date."),
+)
+
+
 class Loan(models.Model):
     reference = models.CharField(
         max_length=40,
@@ -278,6 +288,20 @@ class Loan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("loans:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        problems = self.period_problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def period_problems(self) -> dict[str, list[str]]:
+        """Each of the loan's periods that ends before it starts, by the field of its end."""
+        problems = {}
+        for start_field, end_field, message in PERIODS:
+            start, end = getattr(self, start_field), getattr(self, end_field)
+            if start and end and end < start:
+                problems[end_field] = [message]
+        return problems
 
     @property
     def start(self) -> date:

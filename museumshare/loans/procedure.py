@@ -29,9 +29,7 @@ def has_objects(loan: Loan) -> list[str]:
 def has_agreed_period(loan: Loan) -> list[str]:
     if not loan.agreed_start or not loan.agreed_end:
         return ["Enter the agreed loan period (start and end dates)."]
-    if loan.agreed_end < loan.agreed_start:
-        return ["Enter an agreed end date on or after the agreed start date."]
-    return []
+    return loan.period_problems().get("agreed_end", [])
 
 
 def has_insurance(loan: Loan) -> list[str]:

@@ -23,6 +23,7 @@ from museumshare.activities.models import sees_everything
 from museumshare.core import exports, files
 from museumshare.core.forms import add_errors
 from museumshare.core.pdf import write_pdf
+from museumshare.core.services import Refused
 from museumshare.loans import procedure, services
 from museumshare.loans.forms import (
     SIDES,
@@ -49,7 +50,8 @@ from museumshare.loans.models import (
     Stage,
     Status,
 )
-from museumshare.organisations.models import Membership, Organisation, Role
+from museumshare.loans.rules import side_of
+from museumshare.organisations.models import Membership, Organisation
 from museumshare.organisations.rules import role_at
 
 PAGE_SIZE = 25
@@ -70,8 +72,7 @@ def _member_organisations(user: Any) -> list[Organisation]:
 
 
 def _editor_organisations(user: Any) -> list[Organisation]:
-    memberships = user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).select_related("organisation")
-    return [m.organisation for m in memberships.order_by("organisation__name")]
+    return list(Organisation.objects.edited_by(user).order_by("name"))
 
 
 def _get_visible_loan(request: HttpRequest, pk: int) -> Loan:
@@ -84,7 +85,7 @@ def _get_visible_loan(request: HttpRequest, pk: int) -> Loan:
 
 def _get_editable_loan(request: HttpRequest, pk: int) -> Loan:
     loan = _get_visible_loan(request, pk)
-    if not services.side_of(request.user, loan):
+    if not request.user.has_perm("loans.change_loan", loan):
         raise PermissionDenied
     return loan
 
@@ -146,7 +147,7 @@ def _with_totals(loans: LoanQuerySet) -> LoanQuerySet:
 
 
 def _export_row(user: Any, loan: Any) -> list[Any]:
-    valuation: Decimal | None = loan.total_valuation if services.may_see_valuations(user, loan.lender) else None
+    valuation: Decimal | None = loan.total_valuation if user.has_perm("loans.view_valuations", loan.lender) else None
     return [
         loan.reference,
         loan.get_status_display(),
@@ -192,7 +193,7 @@ def _objects(loan: Loan) -> list[dict[str, Any]]:
 
 def _next_steps(user: Any, loan: Loan) -> tuple[list[dict[str, Any]], list[procedure.Step]]:
     """The steps `user` may take now, each with what it still requires, and those waiting on the other side."""
-    sides = services.side_of(user, loan)
+    sides = side_of(user, loan)
     mine, theirs = [], []
     for step in procedure.steps_from(loan.status):
         if step.by in sides:
@@ -220,18 +221,18 @@ def _detail_context(request: HttpRequest, loan: Loan) -> dict[str, Any]:
     mine, theirs = _next_steps(user, loan)
     return {
         "loan": loan,
-        "sides": services.side_of(user, loan),
-        "can_ask_renewal": procedure.BORROWER in services.side_of(user, loan)
+        "sides": side_of(user, loan),
+        "can_ask_renewal": procedure.BORROWER in side_of(user, loan)
         and loan.status in services.RENEWABLE
         and not loan.renewal_requested_end,
-        "can_decide_renewal": procedure.LENDER in services.side_of(user, loan) and bool(loan.renewal_requested_end),
-        "show_valuations": services.may_see_valuations(user, loan.lender),
+        "can_decide_renewal": procedure.LENDER in side_of(user, loan) and bool(loan.renewal_requested_end),
+        "show_valuations": user.has_perm("loans.view_valuations", loan.lender),
         "objects": _objects(loan),
         "documents": loan.documents.select_related("uploaded_by"),
         "events": loan.events.select_related("actor"),
         "steps": mine,
         "waiting": theirs,
-        "other_side": "lender" if procedure.BORROWER in services.side_of(user, loan) else "borrower",
+        "other_side": "lender" if procedure.BORROWER in side_of(user, loan) else "borrower",
         "notice_warning": _notice_warning(loan),
         "requesting": loan.status in REQUESTING,
         "policy": LoansPolicy.objects.filter(organisation=loan.lender_id).first(),
@@ -267,7 +268,7 @@ def take_step(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     note = form.data.get(form.add_prefix("note"), "") if form.is_bound else ""
     try:
         services.loan_transition(loan=loan, actor=request.user, to=to, note=note)
-    except services.LoanRefused as refusal:
+    except Refused as refusal:
         problems = [("", message) for message in refusal.messages]
     except PermissionDenied as denied:
         problems = [("", str(denied) or "You cannot take this step.")]
@@ -288,7 +289,7 @@ def renewal(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "ask":
             form = RenewalForm(request.POST)
             if not form.is_valid():
-                raise services.LoanRefused([str(e) for errors in form.errors.values() for e in errors])
+                raise Refused([str(e) for errors in form.errors.values() for e in errors])
             services.loan_request_renewal(loan=loan, actor=request.user, until=form.cleaned_data["until"], note=note)
             messages.success(request, f"Renewal asked for. {loan.lender} can agree it or decline it on this page.")
         else:
@@ -296,7 +297,7 @@ def renewal(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"Renewal {'agreed' if action == 'agree' else 'declined'}. {loan.borrower} can see it."
             )
-    except services.LoanRefused as refusal:
+    except Refused as refusal:
         problems = [("", message) for message in refusal.messages]
         return render(request, "loans/detail.html", _detail_context(request, loan) | {"problems": problems})
     except PermissionDenied as denied:
@@ -457,7 +458,7 @@ def _document_context(request: HttpRequest, loan: Loan) -> dict[str, Any]:
     return {
         "loan": loan,
         "objects": loan.loan_objects.select_related("object"),
-        "show_valuations": services.may_see_valuations(request.user, loan.lender),
+        "show_valuations": request.user.has_perm("loans.view_valuations", loan.lender),
         "today": date.today(),
         "requesting": loan.status in REQUESTING,
     }
@@ -521,7 +522,7 @@ def objects(request: HttpRequest) -> HttpResponse:
 def object_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     existing = get_object_or_404(CollectionObject.objects.select_related("owner"), pk=pk) if pk else None
     organisation = existing.owner if existing else _get_own_organisation(request, request.GET.get("organisation"))
-    if not services.may_edit_for(request.user, organisation):
+    if not request.user.has_perm("loans.change_collection_object", organisation):
         raise PermissionDenied
     instance = existing or CollectionObject(owner=organisation)
     form = CollectionObjectForm(request.POST or None, instance=instance)
@@ -542,7 +543,7 @@ def object_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not services.may_edit_for(request.user, organisation):
+    if not request.user.has_perm("loans.change_loans_policy", organisation):
         raise PermissionDenied
     current = LoansPolicy.objects.filter(organisation=organisation).first() or LoansPolicy(organisation=organisation)
     form = LoansPolicyForm(request.POST or None, instance=current)
@@ -571,7 +572,8 @@ def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     recent: Any = []
     total = 0
     if member:
-        loans = Loan.objects.involving(organisation).exclude(status=Status.DRAFT)
+        # Who sees a loan is `visible_to`'s to say, here as on every list; drafts wait until sent.
+        loans = Loan.objects.visible_to(user).involving(organisation).exclude(status=Status.DRAFT)
         total = loans.count()
         recent = loans.select_related("lender", "borrower").order_by("-updated_at")[:RECENT_SHOWN]
     # The sector's "details of recent loans": loans out that have gone out, for everyone to see.
@@ -588,7 +590,7 @@ def for_organisation(request: HttpRequest, slug: str) -> HttpResponse:
         "member": member,
         "recent": recent,
         "total": total,
-        "can_edit": services.may_edit_for(user, organisation) if user.is_authenticated else False,
+        "can_edit": user.has_perm("loans.change_loans_policy", organisation),
     }
     response = render(request, "loans/for_organisation.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from museumshare.conftest import PASSWORD, write_sample
+from museumshare.core.services import Refused
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Insurance, Loan, Status
-from museumshare.loans.services import LoanRefused, loan_create, loan_transition
+from museumshare.loans.services import loan_create, loan_transition
 from museumshare.loans.tests.conftest import START
 from museumshare.organisations.demo import ensure_cast
 from museumshare.organisations.importer import import_organisations
@@ -60,7 +61,7 @@ def test_two_approvals_of_one_object_at_once_let_exactly_one_through(tmp_path: P
             ready.wait()
             loan_transition(loan=loan, actor=cast["alice"], to=Status.APPROVED)
             outcomes.append("approved")
-        except LoanRefused as refused:
+        except Refused as refused:
             outcomes.append(refused.messages[0])
         finally:
             connections.close_all()

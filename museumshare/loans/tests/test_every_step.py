@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from museumshare.accounts.models import User
+from museumshare.core.services import Refused
 from museumshare.loans import procedure
 from museumshare.loans.models import CollectionObject, ConditionCheck, FacilitiesReport, Insurance, Loan, Stage, Status
-from museumshare.loans.services import LoanRefused, loan_transition
+from museumshare.loans.services import loan_transition
 from museumshare.loans.tests.conftest import agree
 
 ALL_STEPS = [(status, step) for status, steps in procedure.STEPS.items() for step in steps]
@@ -71,7 +72,7 @@ def test_each_requirement_stops_its_step_until_it_is_met(
     loan.refresh_from_db()
     taker = alice if step.by == procedure.LENDER else bob
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         loan_transition(loan=loan, actor=taker, to=step.to, note="Because.")
 
     assert refused.value.messages == procedure.missing(loan, step.to)
@@ -83,5 +84,5 @@ def test_a_step_the_procedure_does_not_have_is_refused(
 ) -> None:
     loan = request_loan(portraits)
 
-    with pytest.raises(LoanRefused, match="A loan that is request drafted cannot become on loan"):
+    with pytest.raises(Refused, match="A loan that is request drafted cannot become on loan"):
         loan_transition(loan=loan, actor=bob, to=Status.ON_LOAN)

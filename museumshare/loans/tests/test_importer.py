@@ -9,9 +9,12 @@ from openpyxl import Workbook
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity
 from museumshare.core.imports import ImportFailed
+from museumshare.core.services import System
 from museumshare.loans.importer import IMPORTED, import_loans
 from museumshare.loans.models import CollectionObject, Loan, LoanEvent, Status
 from museumshare.organisations.models import Organisation
+
+COMMAND_LINE = System("command-line import")
 
 HEADER = (
     "reference,lender,borrower,purpose,exhibition_title,agreed_start,agreed_end,status,insurance,"
@@ -61,9 +64,9 @@ def test_a_good_file_records_loans_objects_events_and_activities(
 
 def test_importing_again_changes_nothing(tmp_path: Path, register: dict[str, Organisation]) -> None:
     path = write(tmp_path, GOOD)
-    import_loans(path=path)
+    import_loans(path=path, actor=COMMAND_LINE)
 
-    again = import_loans(path=path)
+    again = import_loans(path=path, actor=COMMAND_LINE)
 
     assert (again.created, again.unchanged) == (0, 2)
     assert (Loan.objects.count(), LoanEvent.objects.count(), Activity.objects.count()) == (2, 2, 2)
@@ -94,7 +97,7 @@ def test_an_excel_file_works_too(tmp_path: Path, register: dict[str, Organisatio
     path = tmp_path / "loans.xlsx"
     workbook.save(path)
 
-    summary = import_loans(path=path)
+    summary = import_loans(path=path, actor=COMMAND_LINE)
 
     assert summary.created == 1
     assert Loan.objects.get().status == Status.ON_LOAN
@@ -103,10 +106,10 @@ def test_an_excel_file_works_too(tmp_path: Path, register: dict[str, Organisatio
 BAD_ROWS = [
     ("reference", "", "This column must not be empty."),
     ("lender", "Nowhere Museum", "Nowhere Museum"),
-    ("borrower", "mm.domus.SE444", "The borrower must not be the lender."),
+    ("borrower", "mm.domus.SE444", "An organisation cannot borrow from itself."),
     ("purpose", "fun", "'fun' is not one of"),
     ("agreed_start", "yesterday", "'yesterday' is not a date"),
-    ("agreed_end", "2019-01-01", "The loan cannot end before it starts."),
+    ("agreed_end", "2019-01-01", "Enter an agreed end date on or after the agreed start date."),
     ("status", "approved", "'approved' is not one of: on_loan, returned, closed."),
     ("insurance", "lloyds", "'lloyds' is not one of"),
     ("accession_number", "", "This column must not be empty."),
@@ -146,7 +149,7 @@ def test_each_bad_row_is_reported_by_row_and_column_and_nothing_is_written(
     path = write(tmp_path, [",".join(bad.values())])
 
     with pytest.raises(ImportFailed) as failure:
-        import_loans(path=write(tmp_path, [*GOOD, ",".join(bad.values())]))
+        import_loans(path=write(tmp_path, [*GOOD, ",".join(bad.values())]), actor=COMMAND_LINE)
 
     summary = failure.value.summary
     assert summary is not None
@@ -166,7 +169,7 @@ def test_rows_of_one_loan_must_agree_and_not_repeat_an_object(
     ]
 
     with pytest.raises(ImportFailed) as failure:
-        import_loans(path=write(tmp_path, rows))
+        import_loans(path=write(tmp_path, rows), actor=COMMAND_LINE)
 
     assert failure.value.summary is not None
     assert [(p.row, p.column) for p in failure.value.summary.errors] == [
@@ -182,7 +185,7 @@ def test_skip_invalid_imports_the_good_loans_and_sets_aside_every_row_of_a_bad_o
     rows = [GOOD[0], GOOD[1].replace("Portrait two,1000", "Portrait two,lots"), GOOD[2]]
     rejects = tmp_path / "out" / "rejects.csv"
 
-    summary = import_loans(path=write(tmp_path, rows), skip_invalid=True, rejects_path=rejects)
+    summary = import_loans(path=write(tmp_path, rows), skip_invalid=True, rejects_path=rejects, actor=COMMAND_LINE)
 
     assert (summary.created, summary.rejected) == (1, 2)
     assert list(Loan.objects.values_list("reference", flat=True)) == ["LO-2020-7"]

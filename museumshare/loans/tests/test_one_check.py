@@ -16,9 +16,10 @@ from rest_framework.test import APIClient
 
 from museumshare.accounts.models import User
 from museumshare.core.imports import ImportFailed
+from museumshare.core.services import Refused
 from museumshare.loans.importer import import_loans
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, Status
-from museumshare.loans.services import LoanRefused, loan_create, loan_transition
+from museumshare.loans.services import loan_create, loan_transition
 from museumshare.loans.tests.conftest import START
 from museumshare.organisations.models import Organisation, Venue
 
@@ -174,7 +175,7 @@ def test_a_request_refused_for_another_borrowers_loan_does_not_name_that_loan(
     )
     loan_transition(loan=theirs, actor=admin_user, to=Status.REQUESTED)
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         loan_transition(loan=mine, actor=bob, to=Status.REQUESTED)
 
     [message] = refused.value.messages

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, Kind
+from museumshare.core.services import Refused
 from museumshare.loans import procedure
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Insurance, Loan, Stage, Status
-from museumshare.loans.services import LoanRefused, condition_check_record, loan_transition, loan_update
+from museumshare.loans.services import condition_check_record, loan_transition, loan_update
 from museumshare.loans.tests.conftest import agree
 
 
@@ -107,7 +108,7 @@ def test_each_side_takes_only_its_own_steps(
 def test_a_request_needs_objects(bob: User, request_loan: Callable[..., Loan]) -> None:
     loan = request_loan([])
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         step(loan, bob, Status.REQUESTED)
 
     assert refused.value.messages == ["Add at least one object to the request."]
@@ -119,7 +120,7 @@ def test_approval_names_everything_that_is_missing(
     loan = request_loan(portraits)
     to_assessment(loan, alice, bob)
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         step(loan, alice, Status.APPROVED)
 
     assert refused.value.messages == [
@@ -142,7 +143,7 @@ def test_a_facilities_report_past_its_review_date_stops_approval(
     FacilitiesReport.objects.filter(pk=laing_facilities.pk).update(review_date=loan.requested_start - timedelta(days=1))
     agree(loan, laing_facilities)
 
-    with pytest.raises(LoanRefused, match="was due for review"):
+    with pytest.raises(Refused, match="was due for review"):
         step(loan, alice, Status.APPROVED)
 
 
@@ -171,9 +172,9 @@ def test_no_object_moves_before_both_parties_sign(
     step(loan, alice, Status.AGREEMENT_SENT)
     loan_update(loan=loan, actor=alice, data={"lender_signed_on": date.today()})
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         step(loan, bob, Status.AGREEMENT_SIGNED)
-    with pytest.raises(LoanRefused, match="cannot become in transit"):
+    with pytest.raises(Refused, match="cannot become in transit"):
         step(loan, alice, Status.IN_TRANSIT_OUT)
 
     assert refused.value.messages == ["Record the date the agreement was signed for the borrower."]
@@ -199,7 +200,7 @@ def test_dispatch_needs_a_condition_check_of_every_object(
         loan_object=first, actor=alice, stage=Stage.DISPATCH, condition="Stable.", checked_on=date.today()
     )
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         step(loan, alice, Status.IN_TRANSIT_OUT)
 
     assert refused.value.messages == ["Record the condition at dispatch of TEST 2, TEST 3."]
@@ -211,7 +212,7 @@ def test_declining_needs_a_reason(
     loan = request_loan(portraits)
     step(loan, bob, Status.REQUESTED)
 
-    with pytest.raises(LoanRefused, match="Say why"):
+    with pytest.raises(Refused, match="Say why"):
         step(loan, alice, Status.DECLINED)
     declined = step(loan, alice, Status.DECLINED, "These portraits are on tour that year.")
 
@@ -226,7 +227,7 @@ def test_a_second_request_for_an_object_over_the_same_dates_is_refused_naming_bo
     step(first, bob, Status.REQUESTED)
     second = request_loan([portraits[1]], requested_start=first.requested_start + timedelta(days=30))
 
-    with pytest.raises(LoanRefused) as refused:
+    with pytest.raises(Refused) as refused:
         step(second, bob, Status.REQUESTED)
 
     [message] = refused.value.messages

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from museumshare.accounts.models import User
 from museumshare.loans.models import CollectionObject, Loan, LoanReminder, Status
-from museumshare.loans.services import send_loan_reminders
+from museumshare.loans.services import REMINDERS, send_loan_reminders
 from museumshare.organisations.models import Contact, Organisation
 
 TODAY = date(2027, 9, 1)
@@ -39,8 +39,8 @@ def test_contacts_of_both_sides_are_reminded_once_a_day(
     Contact.objects.create(organisation=portrait_gallery, name="Lou", role="Loans", email="loans@npg.example")
     loan = overdue()
 
-    first = send_loan_reminders(on=TODAY)
-    again = send_loan_reminders(on=TODAY)
+    first = send_loan_reminders(actor=REMINDERS, on=TODAY)
+    again = send_loan_reminders(actor=REMINDERS, on=TODAY)
 
     assert (first.overdue, first.sent, again.sent, again.already_sent) == (1, 1, 0, 1)
     assert len(mailoutbox) == 1
@@ -51,7 +51,7 @@ def test_contacts_of_both_sides_are_reminded_once_a_day(
     assert "TEST 1 Portrait study 1" in message.body
     assert LoanReminder.objects.get(loan=loan).sent_on == TODAY
 
-    tomorrow = send_loan_reminders(on=TODAY + timedelta(days=1))
+    tomorrow = send_loan_reminders(actor=REMINDERS, on=TODAY + timedelta(days=1))
     assert tomorrow.sent == 1
     assert len(mailoutbox) == 2
 
@@ -61,7 +61,7 @@ def test_without_contacts_the_editors_are_reminded(
 ) -> None:
     overdue()
 
-    send_loan_reminders(on=TODAY)
+    send_loan_reminders(actor=REMINDERS, on=TODAY)
 
     assert sorted(mailoutbox[0].to) == sorted([alice.email, bob.email])
 
@@ -73,7 +73,7 @@ def test_returned_closed_and_loans_not_yet_due_are_left_alone(
     overdue(Status.CLOSED, objects=1)
     overdue(Status.ON_LOAN, days=-5, objects=2)
 
-    summary = send_loan_reminders(on=TODAY)
+    summary = send_loan_reminders(actor=REMINDERS, on=TODAY)
 
     assert (summary.overdue, summary.sent) == (0, 0)
     assert mailoutbox == []
@@ -86,7 +86,7 @@ def test_every_status_with_the_objects_away_is_reminded(
 ) -> None:
     overdue(status)
 
-    assert send_loan_reminders(on=TODAY).sent == 1
+    assert send_loan_reminders(actor=REMINDERS, on=TODAY).sent == 1
 
 
 def test_the_command_prints_a_summary_and_is_safe_to_run_twice(

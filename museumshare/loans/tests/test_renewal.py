@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from museumshare.accounts.models import User
+from museumshare.core.services import Refused
 from museumshare.loans.models import CollectionObject, Loan, Status
-from museumshare.loans.services import LoanRefused, loan_decide_renewal, loan_request_renewal
+from museumshare.loans.services import loan_decide_renewal, loan_request_renewal
 
 
 def on_loan(loan: Loan, start: date, end: date, status: str = Status.ON_LOAN) -> Loan:
@@ -40,7 +41,7 @@ def test_a_renewal_over_another_loans_dates_is_refused_naming_it(
     on_loan(later, date(2027, 9, 1), date(2027, 10, 1), Status.APPROVED)
     loan_request_renewal(loan=loan, actor=bob, until=date(2027, 12, 31))
 
-    with pytest.raises(LoanRefused, match=f"TEST 1 Portrait study 1 is already on loan {later.reference}"):
+    with pytest.raises(Refused, match=f"TEST 1 Portrait study 1 is already on loan {later.reference}"):
         loan_decide_renewal(loan=loan, actor=alice, agree=True)
 
     assert Loan.objects.get(pk=loan.pk).agreed_end == date(2027, 6, 30)
@@ -56,7 +57,7 @@ def test_only_the_borrower_asks_and_only_the_lender_decides(
     loan_request_renewal(loan=loan, actor=bob, until=date(2027, 12, 31))
     with pytest.raises(PermissionDenied):
         loan_decide_renewal(loan=loan, actor=bob, agree=True)
-    with pytest.raises(LoanRefused, match="Say why"):
+    with pytest.raises(Refused, match="Say why"):
         loan_decide_renewal(loan=loan, actor=alice, agree=False)
 
     declined = loan_decide_renewal(loan=loan, actor=alice, agree=False, note="They go on tour in July.")
@@ -68,10 +69,10 @@ def test_a_renewal_must_extend_a_loan_that_is_out(
 ) -> None:
     loan = request_loan(portraits)
 
-    with pytest.raises(LoanRefused, match="only while the objects are on loan"):
+    with pytest.raises(Refused, match="only while the objects are on loan"):
         loan_request_renewal(loan=loan, actor=bob, until=date.today() + timedelta(days=900))
     loan = on_loan(loan, date(2027, 1, 1), date(2027, 6, 30))
-    with pytest.raises(LoanRefused, match="after the agreed end, 30 June 2027"):
+    with pytest.raises(Refused, match="after the agreed end, 30 June 2027"):
         loan_request_renewal(loan=loan, actor=bob, until=date(2027, 6, 1))
 
 

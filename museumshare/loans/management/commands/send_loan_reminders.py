@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from museumshare.loans.services import send_loan_reminders
+from museumshare.loans.services import REMINDERS, send_loan_reminders
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = send_loan_reminders(on=options["date"])
+        summary = send_loan_reminders(actor=REMINDERS, on=options["date"])
         self.stdout.write(
             f"Overdue loans: {summary.overdue}. Reminders sent: {summary.sent}. "
             f"Already reminded today: {summary.already_sent}."
