@@ -5,8 +5,11 @@ project runs on SQLite in ./var/; DEBUG is off unless set (`make run` and the te
 then SECRET_KEY is required.
 """
 
+import importlib.util
 import os
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -38,18 +41,87 @@ def envstr(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    # Every number here is a count, a size or a time: none makes sense below zero, most not at zero.
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        raise ImproperlyConfigured(f"{name} must be a whole number {bounds}, not {value!r}")
+    return number
 
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, in any case."""
+    value = envstr(name, default).strip()
+    for choice in choices:
+        if value.upper() == choice.upper():
+            return choice
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def envclass(name: str, default: str) -> str:
+    """A class by its dotted path, such as a storage or an email backend. Only its module is looked
+    for here (the class is imported where it is used, once the settings are loaded), so that a typo
+    stops the start-up rather than the first upload or email."""
+    value = envstr(name, default).strip()
+    module, _, attribute = value.rpartition(".")
+    try:
+        found = bool(module and attribute) and importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ImproperlyConfigured(f"{name} must be the dotted path of a class in an installed module, not {value!r}")
+    return value
+
+
+def envrate(name: str, default: str) -> str:
+    """A request rate as DRF's throttles read it: "120/minute" (a second, minute, hour or day)."""
+    value = envstr(name, default).strip().lower()
+    number, _, period = value.partition("/")
+    # DRF reads only the period's first letter: "5/ms" would be five a minute, "5/Minute" an error.
+    periods = {"s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes"}
+    periods |= {"h", "hour", "hours", "d", "day", "days"}
+    if not (number.isascii() and number.isdigit() and int(number) > 0 and period in periods):
+        raise ImproperlyConfigured(f"{name} must be a number of requests a period, such as 120/minute, not {value!r}")
+    return value
+
+
+def envnetworks(name: str) -> list[str]:
+    """IP addresses or networks, by commas: 127.0.0.1,10.0.0.0/8."""
+    entries = envlist(name, "")
+    for entry in entries:
+        try:
+            ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be IP addresses or networks, by commas, not {entry!r}") from None
+    return entries
+
+
+def envdatabase(name: str, default: str, **options: Any) -> dict[str, Any]:
+    """A PostgreSQL or SQLite database as a URL. The message names the scheme, never the whole URL,
+    which may hold a password."""
+    url = envstr(name, default)
+    try:
+        database = dict(dj_database_url.parse(url, **options))
+    except dj_database_url.UnknownSchemeError:
+        database = {"ENGINE": ""}
+    except ValueError as error:  # a port that is not a number, a broken IPv6 address
+        raise ImproperlyConfigured(f"{name} could not be read as a database URL ({error})") from None
+    if database["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        scheme = url.partition("://")[0] if "://" in url else ""
+        given = f"a {scheme}:// URL" if scheme else "a URL without a scheme"
+        raise ImproperlyConfigured(f"{name} must be a postgresql:// or sqlite:// URL, not {given}")
+    return database
 
 
 def tile_origins(url: str) -> list[str]:
@@ -66,7 +138,7 @@ def tile_origins(url: str) -> list[str]:
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "museumshare-insecure-development-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -155,8 +227,9 @@ TEMPLATES = [
 
 # An empty DATABASE_URL counts as unset (envstr), so it means SQLite too.
 DATABASES = {
-    "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'museumshare.sqlite3'}"),
+    "default": envdatabase(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'museumshare.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
     )
 }
@@ -191,17 +264,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # A reset link left in an inbox is a key to the account: it works for an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Reset emails a client address, or an email address, may ask for in an hour (accounts.lockout).
-PASSWORD_RESET_EMAILS_PER_HOUR = envint("PASSWORD_RESET_EMAILS_PER_HOUR", 3)
+PASSWORD_RESET_EMAILS_PER_HOUR = envint("PASSWORD_RESET_EMAILS_PER_HOUR", 3, minimum=1)
 # A signed-in session ends after this many minutes without a request (accounts.lockout.SessionIdleMiddleware).
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Sign-in lockout (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or from
 # one client address, every sign-in for it is refused, the right password too, until
 # SIGN_IN_LOCKOUT_MINUTES pass without another try. The site, the admin and the API all count.
-AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("SIGN_IN_LOCKOUT_MINUTES", 15) / 60  # axes reads a number as hours
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envint("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # axes reads a number as hours
 AXES_LOCKOUT_PARAMETERS = "museumshare.accounts.lockout.lockout_parameters"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "museumshare.accounts.lockout.username"
@@ -229,7 +302,7 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Nothing serves MEDIA_URL: each uploaded file is sent by a view that checks who may see it.
 # The largest request body accepted, files and all; each kind of upload has its own, smaller
 # limit too (core/files.py). Larger requests get 413 before their body is read.
-MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1)
 # Form fields other than files, and API bodies: Django's own limit, made explicit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploaded files above this are streamed to a temporary file rather than held in memory.
@@ -238,9 +311,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 STORAGES = {
     # Uploaded files: local disk by default; any Django storage backend by dotted path, so
     # several app servers can share one bucket and keep nothing on their own disks.
-    "default": {"BACKEND": envstr("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {"BACKEND": envclass("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
-        "BACKEND": envstr(
+        "BACKEND": envclass(
             "STATICFILES_STORAGE",
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if not DEBUG
@@ -255,21 +328,21 @@ STORAGES = {
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = envclass("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "museumshare <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Messages about needs one person may send to other museums in 24 hours (needs.services.conversation_start).
-NEEDS_MESSAGES_PER_DAY = envint("NEEDS_MESSAGES_PER_DAY", 10)
+NEEDS_MESSAGES_PER_DAY = envint("NEEDS_MESSAGES_PER_DAY", 10, minimum=1)
 
 # Reverse proxies in front of museumshare (addresses or networks, by commas). Only a request from
 # one of them has its X-Forwarded-For believed, for sign-in throttling and the audit log's
 # addresses (core.network.client_ip). Default: none, so REMOTE_ADDR is the client.
-TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("USE_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
@@ -335,9 +408,9 @@ REST_FRAMEWORK = {
         "museumshare.accounts.throttles.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anonymous": envstr("API_RATE_ANONYMOUS", "300/minute"),
-        "signed_in": envstr("API_RATE_SIGNED_IN", "1200/minute"),
-        "write": envstr("API_RATE_WRITE", "120/minute"),
+        "anonymous": envrate("API_RATE_ANONYMOUS", "300/minute"),
+        "signed_in": envrate("API_RATE_SIGNED_IN", "1200/minute"),
+        "write": envrate("API_RATE_WRITE", "120/minute"),
     },
     # A body nested too deeply is refused with a 400 (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["museumshare.api.parsers.LimitedJSONParser"],
@@ -394,7 +467,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
     # WeasyPrint tells each step of every PDF at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

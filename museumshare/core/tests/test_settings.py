@@ -2,11 +2,19 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+
+from museumshare import settings as settings_module
+from museumshare.settings import envchoice, envclass, envdatabase, envint, envnetworks, envrate
+
+ENV_EXAMPLE = settings_module.BASE_DIR.parent / ".env.example"
 
 PG = "postgresql://museumshare@db.example.org:5432/museumshare"
 
@@ -84,3 +92,55 @@ def test_it_refuses_a_number_it_cannot_read_naming_the_variable() -> None:
 @pytest.mark.parametrize("value", ["false", "0", "off", "No"])
 def test_it_reads_the_usual_ways_of_saying_false(value: str) -> None:
     assert start("print(settings.DEBUG)", SECRET_KEY="k" * 50, DEBUG=value).stdout.strip() == "False"
+
+
+REFUSED: list[tuple[str, str, Callable[[str], object], str]] = [
+    ("SESSION_IDLE_MINUTES", "0", lambda name: envint(name, 30, minimum=1), "a whole number of at least 1"),
+    ("SECURE_HSTS_SECONDS", "-1", lambda name: envint(name, 0), "a whole number of at least 0"),
+    ("EMAIL_PORT", "70000", lambda name: envint(name, 25, minimum=1, maximum=65535), "from 1 to 65535"),
+    ("LOG_LEVEL", "loud", lambda name: envchoice(name, "INFO", ("INFO", "DEBUG")), "one of INFO, DEBUG"),
+    ("API_RATE_WRITE", "5/ms", lambda name: envrate(name, "120/minute"), "requests a period"),
+    ("API_RATE_WRITE", "0/minute", lambda name: envrate(name, "120/minute"), "requests a period"),
+    ("API_RATE_WRITE", "120", lambda name: envrate(name, "120/minute"), "requests a period"),
+    ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal", envnetworks, "not 'proxy.internal'"),
+    ("EMAIL_BACKEND", "django.core.mail.backends.smpt.EmailBackend", lambda name: envclass(name, ""), "installed"),
+    ("DATABASE_URL", "mysql://db.example.org/museumshare", lambda name: envdatabase(name, ""), "not a mysql://"),
+    ("DATABASE_URL", "postgresql://db.example.org:port/museumshare", lambda name: envdatabase(name, ""), "read"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "read", "expected"), REFUSED, ids=[f"{n}={v}" for n, v, *_ in REFUSED])
+def test_it_refuses_a_value_it_cannot_read_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, read: Callable[[str], object], expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(expected)) as refused:
+        read(name)
+    assert str(refused.value).startswith(f"{name} ")
+
+
+def test_it_reads_the_values_it_accepts_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.setenv("API_RATE_WRITE", "10/Seconds")
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")
+    monkeypatch.setenv("DATABASE_URL", PG)
+    assert envchoice("LOG_LEVEL", "INFO", ("INFO", "WARNING")) == "WARNING"
+    assert envrate("API_RATE_WRITE", "120/minute") == "10/seconds"
+    assert envnetworks("TRUSTED_PROXIES") == ["127.0.0.1", "10.0.0.0/8", "::1"]
+    assert envdatabase("DATABASE_URL", "")["ENGINE"] == "django.db.backends.postgresql"
+    assert envclass("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend").endswith("smtp.EmailBackend")
+
+
+def test_a_database_url_it_refuses_is_named_without_its_password() -> None:
+    result = start("print(settings.DATABASES)", DEBUG="true", DATABASE_URL="mysql://museumshare:s3cret@db/museumshare")
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a postgresql:// or sqlite:// URL" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read() -> None:
+    source = (settings_module.BASE_DIR / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"""(?:env\w*|os\.environ\.get)\(\s*"([A-Z_]+)\"""", source))
+    listed = set(re.findall(r"^([A-Z_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.MULTILINE))
+    assert len(read) > 30
+    assert read == listed
