@@ -2,21 +2,23 @@
 register, each titled "(demo)" and marked as demo wherever it appears."""
 
 from datetime import date
-from typing import Any
 
+from museumshare.core.services import Actor, System
 from museumshare.needs import services
-from museumshare.needs.models import Kind, Need, Offer, SkillsArea, Visibility
+from museumshare.needs.models import Kind, Need, Offer, Visibility
 from museumshare.organisations.demo import LAING_ART_GALLERY, NATIONAL_PORTRAIT_GALLERY
 from museumshare.organisations.models import Organisation
+from museumshare.programmes.models import SkillsArea
 
 GLYNN_VIVIAN = "mm.domus.WA034"  # Glynn Vivian Art Gallery, Swansea
 ULSTER_MUSEUM = "mm.domus.NI017"  # Ulster Museum, Belfast
 GAINSBOROUGHS_HOUSE = "mm.domus.SE281"  # Gainsborough's House, Sudbury
 FINE_ART = "Arts-Fine_and_decorative_arts"
 DEMO = "Demo: made up to show museumshare, between real museums."
+DEMO_ACTOR = System("demo")
 
 
-def load_demo_needs(actor: Any = None) -> int:
+def load_demo_needs(actor: Actor = DEMO_ACTOR) -> int:
     """Post the demo needs and offers once; returns how many needs were posted."""
     if Need.objects.filter(is_demo=True).exists() or Offer.objects.filter(is_demo=True).exists():
         return 0

@@ -11,9 +11,10 @@ from museumshare.core import geography
 from museumshare.loans.models import Loan
 from museumshare.loans.models import Status as LoanStatus
 from museumshare.needs import rules, subjects
-from museumshare.needs.models import UNMET, Kind, Need, Offer, OfferStatus, SkillsArea, Visibility
+from museumshare.needs.models import UNMET, Kind, Need, Offer, OfferStatus, Visibility
 from museumshare.organisations.forms import OrganisationField
 from museumshare.organisations.models import Nation, Organisation
+from museumshare.programmes.models import SkillsArea
 
 DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NEED_SHOW = [("open", "Open or in conversation"), ("met", "Met"), ("withdrawn", "Withdrawn"), ("all", "All")]

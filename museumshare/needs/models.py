@@ -20,6 +20,7 @@ from museumshare.core.text import LONG_TEXT, no_control_characters, no_control_c
 from museumshare.loans.models import Loan
 from museumshare.needs import subjects
 from museumshare.organisations.models import Membership, Organisation
+from museumshare.programmes.models import SkillsArea
 
 
 class Kind(models.TextChoices):
@@ -59,23 +60,6 @@ ACTIVITY_KINDS: dict[str, tuple[str, ...]] = {
     ),
     Kind.SHARED_SERVICES: (ActivityKind.SHARED_SERVICES,),
 }
-
-
-class SkillsArea(models.TextChoices):
-    """The skills areas of skills-sharing programmes, value for value, so needs and opportunities compare."""
-
-    COLLECTIONS_CARE = "collections_care", "Collections care"
-    CURATORIAL = "curatorial", "Curatorial"
-    CONSERVATION = "conservation", "Conservation"
-    REGISTRATION = "registration", "Registration and loans"
-    LEARNING = "learning", "Learning and engagement"
-    DIGITAL = "digital", "Digital"
-    EXHIBITIONS = "exhibitions", "Exhibitions and display"
-    FRONT_OF_HOUSE = "front_of_house", "Front of house and visitor experience"
-    LEADERSHIP = "leadership", "Leadership and management"
-    FUNDRAISING = "fundraising", "Fundraising and development"
-    MARKETING = "marketing", "Marketing and communications"
-    RESEARCH = "research", "Research"
 
 
 class Visibility(models.TextChoices):
@@ -145,6 +129,7 @@ class Posted(models.Model):
     subjects = models.JSONField(
         default=list, blank=True, help_text="Mapping Museums subjects, such as Arts-Fine_and_decorative_arts."
     )
+    # The programmes' skills areas, so a need compares with the opportunities that could meet it.
     skills_area = models.CharField(max_length=20, choices=SkillsArea.choices, blank=True)
     title = models.CharField(max_length=200, validators=[no_control_characters])
     description = models.TextField(max_length=LONG_TEXT, validators=[no_control_characters_but_line_breaks])

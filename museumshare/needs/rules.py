@@ -13,7 +13,7 @@ import rules
 
 from museumshare.activities.models import sees_everything
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.models import Membership, Organisation
 from museumshare.organisations.rules import is_editor, is_member
 
 
@@ -27,11 +27,7 @@ def editable_organisations(user: Any) -> "Any":
     """The organisations `user` may post needs and offers for (None: any, for administrators)."""
     if is_administrator(user):
         return None
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=(Role.EDITOR, Role.LEAD)).order_by(
-        "name"
-    )
+    return Organisation.objects.edited_by(user).order_by("name")
 
 
 @rules.predicate
@@ -46,13 +42,22 @@ def edits_for_poster(user: Any, posted: Any) -> bool:
 
 @rules.predicate
 def edits_anywhere(user: Any) -> bool:
-    return bool(user.is_authenticated and user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).exists())
+    return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
+
+
+@rules.predicate
+def may_post_for(user: Any, organisation: Organisation | None) -> bool:
+    """Edits for `organisation`; with none named, for some organisation."""
+    return bool(edits_anywhere(user) if organisation is None else is_editor(user, organisation))
 
 
 rules.add_perm("needs.view_need", can_see)
-rules.add_perm("needs.add_need", edits_anywhere | is_administrator)
+# Without an object, "add" says whether to offer the button; the services ask it of the organisation.
+rules.add_perm("needs.add_need", may_post_for | is_administrator)
 rules.add_perm("needs.change_need", edits_for_poster | is_administrator)
 rules.add_perm("needs.converse_need", can_see & (edits_anywhere | is_administrator))
 rules.add_perm("needs.view_offer", can_see)
-rules.add_perm("needs.add_offer", edits_anywhere | is_administrator)
+rules.add_perm("needs.add_offer", may_post_for | is_administrator)
 rules.add_perm("needs.change_offer", edits_for_poster | is_administrator)
+# Writing for an organisation in a conversation about a need: its editors.
+rules.add_perm("needs.write_for", may_post_for | is_administrator)

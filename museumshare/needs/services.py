@@ -6,14 +6,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from museumshare.activities.models import Activity
 from museumshare.core import audit
-from museumshare.core.permissions import is_administrator
+from museumshare.core.services import Actor, Refused, System, person, require
 from museumshare.loans.models import Loan
 from museumshare.needs.models import (
     UNMET,
@@ -24,33 +23,23 @@ from museumshare.needs.models import (
     Offer,
     OfferStatus,
 )
-from museumshare.organisations.models import Organisation, Role
-from museumshare.organisations.rules import is_editor
+from museumshare.organisations.models import Organisation
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class Refused(ValidationError):
-    """A step that is not allowed now; `messages` say why, in words for the person trying it."""
+def _require(actor: Actor, permission: str, obj: Any, organisation: Organisation | None) -> None:
+    """`permission` over `obj`, refused in the words the pages use: only `organisation`'s editors may."""
+    where = organisation or "an organisation"
+    require(actor, permission, obj, message=f"Only editors at {where} can do this.")
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _event(need: Need, actor: Actor, status: str, note: str = "") -> NeedEvent:
+    return NeedEvent.objects.create(need=need, status=status, actor=person(actor), note=note)
 
 
-def _require_editor(actor: Any, organisation: Organisation) -> None:
-    # Demo loaders and commands act as nobody (actor None); people must edit for the organisation.
-    if actor is None or is_administrator(actor) or is_editor(actor, organisation):
-        return
-    raise PermissionDenied(f"Only editors at {organisation} can do this.")
-
-
-def _event(need: Need, actor: Any, status: str, note: str = "") -> NeedEvent:
-    return NeedEvent.objects.create(need=need, status=status, actor=_user(actor), note=note)
-
-
-def _save_changes(obj: Need | Offer, actor: Any, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _save_changes(obj: Need | Offer, actor: Actor, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
     before = audit.snapshot(obj, data.keys())
     for name, value in data.items():
         setattr(obj, name, value)
@@ -66,9 +55,9 @@ def _save_changes(obj: Need | Offer, actor: Any, action: str, data: dict[str, An
 
 
 @transaction.atomic
-def need_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Need:
-    _require_editor(actor, data["organisation"])
-    need = Need(**data, is_demo=is_demo, created_by=_user(actor))
+def need_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Need:
+    _require(actor, "needs.add_need", data.get("organisation"), data.get("organisation"))
+    need = Need(**data, is_demo=is_demo, created_by=person(actor))
     need.full_clean()
     need.save()
     audit.record(actor=actor, action="need.create", obj=need, changes=audit.diff({}, audit.snapshot(need, data)))
@@ -77,15 +66,15 @@ def need_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> N
 
 
 @transaction.atomic
-def need_update(*, need: Need, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    _require_editor(actor, need.organisation)
+def need_update(*, need: Need, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    _require(actor, "needs.change_need", need, need.organisation)
     if "organisation" in data and data["organisation"].pk != need.organisation_id:
-        _require_editor(actor, data["organisation"])
+        _require(actor, "needs.add_need", data["organisation"], data["organisation"])
+    need = Need.objects.select_for_update().get(pk=need.pk)
     return _save_changes(need, actor, "need.update", data)
 
 
-def _move(need: Need, actor: Any, to: str, note: str, **extra: Any) -> Need:
+def _move(need: Need, actor: Actor, to: str, note: str, **extra: Any) -> Need:
     before = audit.snapshot(need, ["status", *extra])
     need.status = to
     for name, value in extra.items():
@@ -97,9 +86,9 @@ def _move(need: Need, actor: Any, to: str, note: str, **extra: Any) -> Need:
 
 
 @transaction.atomic
-def need_withdraw(*, need: Need, actor: Any, note: str = "") -> Need:
+def need_withdraw(*, need: Need, actor: Actor, note: str = "") -> Need:
+    _require(actor, "needs.change_need", need, need.organisation)
     need = Need.objects.select_for_update().get(pk=need.pk)
-    _require_editor(actor, need.organisation)
     if need.status not in UNMET:
         raise Refused(f"This need is {need.get_status_display().lower()}, so it cannot be withdrawn.")
     return _move(need, actor, NeedStatus.WITHDRAWN, note or "Withdrawn.")
@@ -107,15 +96,15 @@ def need_withdraw(*, need: Need, actor: Any, note: str = "") -> Need:
 
 @transaction.atomic
 def need_mark_met(
-    *, need: Need, actor: Any, activity: Activity | None = None, loan: Loan | None = None, note: str = ""
+    *, need: Need, actor: Actor, activity: Activity | None = None, loan: Loan | None = None, note: str = ""
 ) -> Need:
     """The need met, by the activity or loan it led to where there is one; only work `actor` can see
     may be linked, so nobody learns of a private activity or another museum's loan this way."""
+    _require(actor, "needs.change_need", need, need.organisation)
     need = Need.objects.select_for_update().get(pk=need.pk)
-    _require_editor(actor, need.organisation)
     if need.status not in UNMET:
         raise Refused(f"This need is {need.get_status_display().lower()} already.")
-    if actor is not None:
+    if not isinstance(actor, System):
         if activity is not None and not Activity.objects.visible_to(actor).filter(pk=activity.pk).exists():
             raise Refused({"activity": "Choose an activity you can see in the register."})
         if loan is not None and not Loan.objects.visible_to(actor).filter(pk=loan.pk).exists():
@@ -129,12 +118,12 @@ def need_mark_met(
 
 
 @transaction.atomic
-def need_reopen(*, need: Need, actor: Any, note: str = "") -> Need:
+def need_reopen(*, need: Need, actor: Actor, note: str = "") -> Need:
     """A met or withdrawn need back on the board: in conversation again if anyone has written about
     it, open otherwise. A met need no longer names the loan or activity that met it; its history
     keeps both steps."""
+    _require(actor, "needs.change_need", need, need.organisation)
     need = Need.objects.select_for_update().get(pk=need.pk)
-    _require_editor(actor, need.organisation)
     if need.status in UNMET:
         raise Refused(f"This need is {need.get_status_display().lower()}, so there is nothing to reopen.")
     to = NeedStatus.IN_CONVERSATION if need.conversations.exists() else NeedStatus.OPEN
@@ -156,7 +145,7 @@ def recipients(organisation: Organisation, *, posted_it: bool = False) -> list[s
     people = organisation.memberships.filter(user__is_active=True).exclude(user__email="")
     chosen = people.filter(accepts_messages=True)
     if not chosen.exists() and posted_it:
-        chosen = people.filter(role__in=(Role.EDITOR, Role.LEAD))
+        chosen = people.editing()
     return sorted(set(chosen.values_list("user__email", flat=True)))
 
 
@@ -170,11 +159,12 @@ def unreachable(need: Need, organisations: "QuerySet[Organisation]") -> list[Org
     ]
 
 
-def messages_left_today(actor: Any) -> int:
-    """How many more messages `actor` may send in the next 24 hours (NEEDS_MESSAGES_PER_DAY)."""
-    if _user(actor) is None:
+def messages_left_today(user: Actor) -> int:
+    """How many more messages `user` may send in the next 24 hours (NEEDS_MESSAGES_PER_DAY)."""
+    sender = person(user)
+    if sender is None:
         return settings.NEEDS_MESSAGES_PER_DAY
-    sent = Conversation.objects.filter(sender=actor, at__gte=timezone.now() - timedelta(days=1)).count()
+    sent = Conversation.objects.filter(sender=sender, at__gte=timezone.now() - timedelta(days=1)).count()
     return max(settings.NEEDS_MESSAGES_PER_DAY - sent, 0)
 
 
@@ -189,7 +179,7 @@ def cannot_be_written_to(organisation: Organisation) -> str:
 def conversation_start(
     *,
     need: Need,
-    actor: Any,
+    actor: Actor,
     from_organisation: Organisation,
     to_organisation: Organisation,
     message: str,
@@ -198,8 +188,11 @@ def conversation_start(
     """Send `message` about `need` from one organisation to the other, record it on the need, and
     move an open need to "in conversation". One side must be the organisation that posted the need.
     `link` is the need's full web address, for the email (its path when not given)."""
+    require(
+        actor, "needs.converse_need", need, message="Only editors at a museum can start a conversation about a need."
+    )
+    _require(actor, "needs.write_for", from_organisation, from_organisation)
     need = Need.objects.select_for_update().get(pk=need.pk)
-    _require_editor(actor, from_organisation)
     if messages_left_today(actor) == 0:
         raise Refused(
             f"You have sent {settings.NEEDS_MESSAGES_PER_DAY} messages in the last 24 hours, the most anyone may: "
@@ -220,7 +213,7 @@ def conversation_start(
         need=need,
         from_organisation=from_organisation,
         to_organisation=to_organisation,
-        sender=_user(actor),
+        sender=person(actor),
         sent_to="\n".join(to),
         message=message.strip(),
     )
@@ -243,9 +236,9 @@ def conversation_start(
     return conversation
 
 
-def _send(conversation: Conversation, actor: Any, link: str) -> None:
+def _send(conversation: Conversation, actor: Actor, link: str) -> None:
     need = conversation.need
-    sender = _user(actor)
+    sender = person(actor)
     who = f"{sender} of {conversation.from_organisation}" if sender else str(conversation.from_organisation)
     body = "\n\n".join(
         [
@@ -271,9 +264,9 @@ def _send(conversation: Conversation, actor: Any, link: str) -> None:
 
 
 @transaction.atomic
-def offer_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Offer:
-    _require_editor(actor, data["organisation"])
-    offer = Offer(**data, is_demo=is_demo, created_by=_user(actor))
+def offer_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Offer:
+    _require(actor, "needs.add_offer", data.get("organisation"), data.get("organisation"))
+    offer = Offer(**data, is_demo=is_demo, created_by=person(actor))
     offer.full_clean()
     offer.save()
     audit.record(actor=actor, action="offer.create", obj=offer, changes=audit.diff({}, audit.snapshot(offer, data)))
@@ -281,26 +274,26 @@ def offer_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> 
 
 
 @transaction.atomic
-def offer_update(*, offer: Offer, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    _require_editor(actor, offer.organisation)
+def offer_update(*, offer: Offer, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    _require(actor, "needs.change_offer", offer, offer.organisation)
     if "organisation" in data and data["organisation"].pk != offer.organisation_id:
-        _require_editor(actor, data["organisation"])
+        _require(actor, "needs.add_offer", data["organisation"], data["organisation"])
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
     return _save_changes(offer, actor, "offer.update", data)
 
 
-def offer_withdraw(*, offer: Offer, actor: Any) -> Offer:
+def offer_withdraw(*, offer: Offer, actor: Actor) -> Offer:
     return _offer_move(offer, actor, OfferStatus.WITHDRAWN, "offer.withdraw")
 
 
-def offer_reopen(*, offer: Offer, actor: Any) -> Offer:
+def offer_reopen(*, offer: Offer, actor: Actor) -> Offer:
     return _offer_move(offer, actor, OfferStatus.OPEN, "offer.reopen")
 
 
 @transaction.atomic
-def _offer_move(offer: Offer, actor: Any, to: OfferStatus, action: str) -> Offer:
+def _offer_move(offer: Offer, actor: Actor, to: OfferStatus, action: str) -> Offer:
+    _require(actor, "needs.change_offer", offer, offer.organisation)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    _require_editor(actor, offer.organisation)
     if offer.status == to:
         raise Refused(f"This offer is {to.label.lower()} already.")
     _save_changes(offer, actor, action, {"status": to})

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from museumshare.accounts.models import User
+from museumshare.core.services import Actor
 from museumshare.loans.models import CollectionObject, Loan, Purpose, Status
 from museumshare.loans.services import loan_create, loan_transition
 from museumshare.needs import services
@@ -35,7 +36,7 @@ def post_need(actor: User, organisation: Organisation, **data: Any) -> Need:
     return services.need_create(actor=actor, data=defaults | data)
 
 
-def make_offer(actor: User | None, organisation: Organisation, **data: Any) -> Offer:
+def make_offer(actor: Actor, organisation: Organisation, **data: Any) -> Offer:
     defaults = {
         "organisation": organisation,
         "kind": Kind.LOANS,
