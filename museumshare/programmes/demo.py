@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from museumshare.accounts.models import User
+from museumshare.core.services import Actor, System
 from museumshare.organisations.demo import LAING_ART_GALLERY, NATIONAL_PORTRAIT_GALLERY
 from museumshare.organisations.importer import import_organisations
 from museumshare.organisations.models import Organisation
@@ -51,13 +52,14 @@ JOINED_APRIL_2021 = (
     "mm.domus.EM034",  # Derby Museum and Art Gallery
 )
 DEMO = "Demo: made up to show museumshare."
+DEMO_ACTOR = System("demo")
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def load_demo_programme(actor: Any = None, today: date | None = None) -> Programme | None:
+def load_demo_programme(actor: Actor = DEMO_ACTOR, today: date | None = None) -> Programme | None:
     """Record the programme and its demo work once; None when it is there already or the register lacks its lead."""
     if Programme.objects.filter(name=NAME).exists():
         return None
@@ -89,7 +91,7 @@ def load_demo_programme(actor: Any = None, today: date | None = None) -> Program
     return programme
 
 
-def _demo_work(programme: Programme, orgs: dict[str | None, Organisation], actor: Any, today: date) -> None:
+def _demo_work(programme: Programme, orgs: dict[str | None, Organisation], actor: Actor, today: date) -> None:
     gallery = programme.lead
     laing = orgs.get(LAING_ART_GALLERY)
     others = [org for ref, org in orgs.items() if org != gallery and org != laing]
@@ -200,7 +202,7 @@ def _demo_work(programme: Programme, orgs: dict[str | None, Organisation], actor
 
 
 def _past_internship(
-    programme: Programme, gallery: Organisation, orgs: dict[str | None, Organisation], actor: Any, today: date
+    programme: Programme, gallery: Organisation, orgs: dict[str | None, Organisation], actor: Actor, today: date
 ) -> None:
     """Last year's interns, evaluated, one with a published story."""
     start = date(today.year - 1, 4, 6)
@@ -260,7 +262,7 @@ def _past_internship(
 
 
 def _mentoring(
-    programme: Programme, gallery: Organisation, others: list[Organisation], actor: Any, today: date
+    programme: Programme, gallery: Organisation, others: list[Organisation], actor: Actor, today: date
 ) -> None:
     if not others:
         return
@@ -285,7 +287,7 @@ def _mentoring(
         )
 
 
-def _events(programme: Programme, gallery: Organisation, actor: Any, today: date) -> None:
+def _events(programme: Programme, gallery: Organisation, actor: Actor, today: date) -> None:
     """The partnership leads meet three times a year and hold an annual exchange event."""
     year = today.year
     meetings = [date(year, 3, 10), date(year, 7, 7), date(year, 12, 8)]

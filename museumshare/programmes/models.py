@@ -173,16 +173,22 @@ class OpportunityStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+def taking_applications(today: date, via: str = "") -> Q:
+    """Whether an opportunity is taking applications on `today`, in SQL: open, and its closing date
+    not past (`via` reaches the opportunity from another model, such as "opportunities__").
+    `Opportunity.why_closed` is the same rule for one opportunity, in words."""
+    return Q(**{f"{via}status": OpportunityStatus.OPEN}) & (
+        Q(**{f"{via}closing_date__isnull": True}) | Q(**{f"{via}closing_date__gte": today})
+    )
+
+
 class OpportunityQuerySet(models.QuerySet["Opportunity"]):
     def published(self) -> "OpportunityQuerySet":
         """What anyone may see: everything but drafts."""
         return self.exclude(status=OpportunityStatus.DRAFT)
 
     def open_for_applications(self, today: date | None = None) -> "OpportunityQuerySet":
-        today = today or date.today()
-        return self.filter(status=OpportunityStatus.OPEN).filter(
-            Q(closing_date__isnull=True) | Q(closing_date__gte=today)
-        )
+        return self.filter(taking_applications(today or date.today()))
 
     def with_counts(self) -> "OpportunityQuerySet":
         """Each with `taken` (participants) and `applied` (applications not withdrawn), counted in SQL."""
@@ -262,8 +268,13 @@ class Opportunity(models.Model):
         return reverse("programmes:opportunity", args=[self.pk])
 
     def accepts_applications(self, today: date | None = None) -> bool:
-        today = today or date.today()
-        return self.status == OpportunityStatus.OPEN and (self.closing_date is None or self.closing_date >= today)
+        return self.why_closed(today) == ""
+
+    def status_label(self, today: date | None = None) -> str:
+        """The status in words, with an open opportunity past its closing date called closed."""
+        if self.status == OpportunityStatus.OPEN and not self.accepts_applications(today):
+            return str(OpportunityStatus.CLOSED.label)
+        return self.get_status_display()
 
     def why_closed(self, today: date | None = None) -> str:
         """Why no one can apply now, in words for the applicant; empty when they can."""

@@ -12,9 +12,9 @@ import rules
 from django.db.models import Q, QuerySet
 
 from museumshare.core.permissions import is_administrator, is_analyst, is_programme_manager
-from museumshare.organisations.models import Organisation, Role
+from museumshare.organisations.models import Membership, Organisation
 from museumshare.organisations.rules import is_editor, is_member
-from museumshare.programmes.models import Event, Programme
+from museumshare.programmes.models import Event, OpportunityStatus, Programme
 
 
 def manages_programme(user: Any, programme: Any) -> bool:
@@ -59,7 +59,12 @@ def can_manage_opportunity(user: Any, opportunity: Any) -> bool:
 
 @rules.predicate
 def can_see_opportunity(user: Any, opportunity: Any) -> bool:
-    return opportunity.status != "draft" or bool(can_manage_opportunity(user, opportunity))
+    return opportunity.status != OpportunityStatus.DRAFT or bool(can_manage_opportunity(user, opportunity))
+
+
+@rules.predicate
+def is_participant(user: Any, participation: Any) -> bool:
+    return bool(user.is_authenticated and participation.participant_id == user.pk)
 
 
 @rules.predicate
@@ -86,6 +91,16 @@ def can_see_event(user: Any, event: Any) -> bool:
 
 
 @rules.predicate
+def owns_action(user: Any, action: Any) -> bool:
+    return bool(user.is_authenticated and action.owner_id == user.pk)
+
+
+@rules.predicate
+def manages_actions_event(user: Any, action: Any) -> bool:
+    return bool(can_manage_event(user, action.event))
+
+
+@rules.predicate
 def can_read_minutes(user: Any, event: Any) -> bool:
     if not user.is_authenticated:
         return False
@@ -105,7 +120,7 @@ def can_manage_pair(user: Any, pair: Any) -> bool:
 
 @rules.predicate
 def edits_anywhere(user: Any) -> bool:
-    return bool(user.is_authenticated and user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).exists())
+    return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
 
 
 @rules.predicate
@@ -122,7 +137,7 @@ def hosts_for(user: Any) -> "QuerySet[Organisation] | None":
     those where they edit, and the members of programmes they manage."""
     if is_administrator(user):
         return None
-    ids = {m.organisation_id for m in user.memberships.all() if m.role in (Role.EDITOR, Role.LEAD)}
+    ids = {m.organisation_id for m in user.memberships.all() if m.can_edit}
     for programme in Programme.objects.filter(lead__memberships__user=user).distinct():
         if manages_programme(user, programme):
             ids.add(programme.lead_id)
@@ -140,19 +155,55 @@ def leads_for(user: Any) -> "QuerySet[Organisation] | None":
     return Organisation.objects.filter(Q(pk__in=hosts.values("pk")) | Q(pk__in=mine))
 
 
-rules.add_perm("programmes.add_programme", edits_anywhere | is_programme_manager | is_administrator)
+@rules.predicate
+def may_host(user: Any, organisation: Organisation | None) -> bool:
+    """May offer opportunities, hold events and publish resources for `organisation`; with none
+    named, for some organisation."""
+    if not user.is_authenticated:
+        return False
+    if organisation is None:
+        return bool(edits_anywhere(user) or is_programme_manager(user) or is_administrator(user))
+    hosts = hosts_for(user)
+    return hosts is None or hosts.filter(pk=organisation.pk).exists()
+
+
+@rules.predicate
+def may_lead(user: Any, organisation: Organisation | None) -> bool:
+    """May start a programme led by `organisation`; with none named, led by some organisation."""
+    if not user.is_authenticated:
+        return False
+    if organisation is None:
+        return bool(edits_anywhere(user) or is_programme_manager(user) or is_administrator(user))
+    leads = leads_for(user)
+    return leads is None or leads.filter(pk=organisation.pk).exists()
+
+
+# Without an object, the "add" permissions say whether to offer the button at all; the services
+# ask them of the organisation the record is for.
+rules.add_perm("programmes.add_programme", may_lead)
 rules.add_perm("programmes.view_programme", can_see_programme)
 rules.add_perm("programmes.change_programme", can_manage_programme)
 rules.add_perm("programmes.view_dashboard", can_manage_programme | is_analyst)
-rules.add_perm("programmes.add_opportunity", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.add_opportunity", may_host)
 rules.add_perm("programmes.view_opportunity", can_see_opportunity)
 rules.add_perm("programmes.change_opportunity", can_manage_opportunity)
+# Anyone signed in may apply; whether they can now (a draft, closed, not eligible, already
+# applied) is the service's refusal, in words. The pages and the API answer 404 for a draft.
+rules.add_perm("programmes.apply_to_opportunity", rules.is_authenticated)
 rules.add_perm("programmes.view_application", is_applicant | reviews_application)
 rules.add_perm("programmes.review_application", reviews_application)
-rules.add_perm("programmes.add_event", edits_anywhere | is_programme_manager | is_administrator)
+# The applicant's side of an application: accepting, declining, withdrawing.
+rules.add_perm("programmes.answer_application", is_applicant)
+rules.add_perm("programmes.evaluate_participation", is_participant)
+rules.add_perm("programmes.publish_story", is_participant)
+rules.add_perm("programmes.add_event", may_host)
 rules.add_perm("programmes.view_event", can_see_event)
 rules.add_perm("programmes.change_event", can_manage_event)
+# Anyone signed in who can see an event may register, or cancel; whether they can now (full,
+# past, members only) is the service's refusal, in words.
+rules.add_perm("programmes.register_for_event", rules.is_authenticated & can_see_event)
+rules.add_perm("programmes.change_action", manages_actions_event | owns_action)
 rules.add_perm("programmes.view_minutes", can_read_minutes)
 rules.add_perm("programmes.change_mentoringpair", can_manage_pair)
-rules.add_perm("programmes.add_resource", edits_anywhere | is_programme_manager | is_administrator)
+rules.add_perm("programmes.add_resource", may_host)
 rules.add_perm("programmes.change_resource", can_change_resource)

@@ -8,16 +8,19 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from museumshare.accounts.models import User
+from museumshare.activities.models import Kind as ActivityKind
 from museumshare.activities.models import PartnerRole, Visibility
-from museumshare.activities.services import PartnerSpec, PlaceSpec, activity_create, activity_update
+from museumshare.activities.models import Status as ActivityStatus
+from museumshare.activities.services import PartnerSpec, PlaceSpec, activity_in_step
 from museumshare.core import audit
-from museumshare.organisations.models import Organisation, Role
+from museumshare.core.services import Actor, NotPermitted, Refused, allowed, person, require
+from museumshare.organisations.models import Membership, Organisation
 from museumshare.programmes import rules
 from museumshare.programmes.models import (
     Action,
@@ -44,11 +47,7 @@ from museumshare.programmes.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-class Refused(ValidationError):
-    """A step that is not allowed now; `messages` say why, in words for the person trying it."""
-
-
-def _save_changes(obj: models.Model, actor: Any, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _save_changes(obj: models.Model, actor: Actor, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Set `data` on `obj`, validate and save it, and record what changed (nothing if nothing did)."""
     before = audit.snapshot(obj, data.keys())
     for name, value in data.items():
@@ -61,7 +60,7 @@ def _save_changes(obj: models.Model, actor: Any, action: str, data: dict[str, An
     return changes
 
 
-def _create(model: type[M], actor: Any, action: str, data: dict[str, Any], **extra: Any) -> M:
+def _create(model: type[M], actor: Actor, action: str, data: dict[str, Any], **extra: Any) -> M:
     obj = model(**data, **extra)
     obj.full_clean()
     obj.save()
@@ -69,13 +68,16 @@ def _create(model: type[M], actor: Any, action: str, data: dict[str, Any], **ext
     return obj
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _editors_emails(organisation: Organisation) -> list[str]:
-    memberships = organisation.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).select_related("user")
+    memberships = Membership.objects.editing().filter(organisation=organisation).select_related("user")
     return sorted({m.user.email for m in memberships if m.user.is_active})
+
+
+def _signed_in(actor: Actor) -> User:
+    """The person acting, where only a person can (applying, registering): not the system."""
+    if not isinstance(actor, User):
+        raise NotPermitted("Only a signed-in person can do that.")
+    return actor
 
 
 def _email(recipients: Iterable[str], subject: str, body: str) -> None:
@@ -88,11 +90,17 @@ def _email(recipients: Iterable[str], subject: str, body: str) -> None:
 # Programmes
 
 
+LEAD_REFUSED = (
+    "You can start a programme only for an organisation you edit for, or, as a programme manager, one you belong to."
+)
+
+
 @transaction.atomic
 def programme_create(
-    *, actor: Any, data: dict[str, Any], members: Sequence[tuple[Organisation, str, date]] = ()
+    *, actor: Actor, data: dict[str, Any], members: Sequence[tuple[Organisation, str, date]] = ()
 ) -> Programme:
     """A programme with its lead as its first member, and any others as (organisation, role, joined)."""
+    require(actor, "programmes.add_programme", data.get("lead"), message=LEAD_REFUSED)
     taken = set(Programme.objects.values_list("slug", flat=True))
     slug = base = slugify(data["name"])[:200] or "programme"
     n = 2
@@ -100,21 +108,36 @@ def programme_create(
         slug, n = f"{base}-{n}", n + 1
     programme = _create(Programme, actor, "programme.create", data, slug=slug)
     lead_joined = next((joined for org, _, joined in members if org.pk == programme.lead_id), programme.start_date)
-    member_add(programme=programme, actor=actor, organisation=programme.lead, role=MemberRole.LEAD, joined=lead_joined)
+    # Its founder may start a programme they will not manage (led by a member of one they do), so
+    # its first members come with it, under the permission to start it.
+    _member_add(programme, actor, programme.lead, MemberRole.LEAD, lead_joined)
     for organisation, role, joined in members:
         if organisation.pk != programme.lead_id:
-            member_add(programme=programme, actor=actor, organisation=organisation, role=role, joined=joined)
+            _member_add(programme, actor, organisation, role, joined)
     return programme
 
 
+MANAGERS_ONLY = "Only the programme's managers can do that."
+
+
 @transaction.atomic
-def programme_update(*, programme: Programme, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def programme_update(*, programme: Programme, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    require(actor, "programmes.change_programme", programme, message=MANAGERS_ONLY)
+    if "lead" in data and data["lead"].pk != programme.lead_id:
+        require(actor, "programmes.add_programme", data["lead"], message=LEAD_REFUSED)
     return _save_changes(programme, actor, "programme.update", data)
 
 
 @transaction.atomic
 def member_add(
-    *, programme: Programme, actor: Any, organisation: Organisation, role: str, joined: date
+    *, programme: Programme, actor: Actor, organisation: Organisation, role: str, joined: date
+) -> ProgrammeMember:
+    require(actor, "programmes.change_programme", programme, message=MANAGERS_ONLY)
+    return _member_add(programme, actor, organisation, role, joined)
+
+
+def _member_add(
+    programme: Programme, actor: Actor, organisation: Organisation, role: str, joined: date
 ) -> ProgrammeMember:
     if programme.members.filter(organisation=organisation).exists():
         raise Refused({"organisation": f"{organisation} is already a member of {programme}."})
@@ -131,7 +154,8 @@ def member_add(
 
 
 @transaction.atomic
-def member_leave(*, member: ProgrammeMember, actor: Any, left: date) -> None:
+def member_leave(*, member: ProgrammeMember, actor: Actor, left: date) -> None:
+    require(actor, "programmes.change_programme", member.programme, message=MANAGERS_ONLY)
     if left < member.joined:
         raise Refused({"left": f"Enter a date on or after the day it joined, {member.joined:%-d %B %Y}."})
     member.left = left
@@ -147,13 +171,27 @@ def member_leave(*, member: ProgrammeMember, actor: Any, left: date) -> None:
 # Opportunities
 
 
-@transaction.atomic
-def opportunity_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Opportunity:
-    return _create(Opportunity, actor, "opportunity.create", data, is_demo=is_demo, created_by=_user(actor))
+def _require_host(actor: Actor, host: Organisation | None) -> None:
+    message = (
+        "Only editors at an organisation and programme managers can offer opportunities."
+        if host is None
+        else "You can offer opportunities only for organisations you edit for, or members of programmes you "
+        f"manage; not {host}."
+    )
+    require(actor, "programmes.add_opportunity", host, message=message)
 
 
 @transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def opportunity_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Opportunity:
+    _require_host(actor, data.get("host"))
+    return _create(Opportunity, actor, "opportunity.create", data, is_demo=is_demo, created_by=person(actor))
+
+
+@transaction.atomic
+def opportunity_update(*, opportunity: Opportunity, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    require(actor, "programmes.change_opportunity", opportunity, message=HOST_ONLY)
+    if "host" in data and data["host"].pk != opportunity.host_id:
+        _require_host(actor, data["host"])
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     changes = _save_changes(opportunity, actor, "opportunity.update", data)
     if changes and opportunity.activity_id:
@@ -161,7 +199,10 @@ def opportunity_update(*, opportunity: Opportunity, actor: Any, data: dict[str, 
     return changes
 
 
-def _record_opportunity_activity(opportunity: Opportunity, actor: Any) -> None:
+HOST_ONLY = "Only the host's editors and the programme's managers can change this opportunity."
+
+
+def _record_opportunity_activity(opportunity: Opportunity, actor: Actor) -> None:
     """The opportunity in the register once anyone takes part: one activity, its participants' home
     organisations as participants, counted once however many people take part."""
     people = list(opportunity.participations.select_related("home"))
@@ -171,29 +212,32 @@ def _record_opportunity_activity(opportunity: Opportunity, actor: Any) -> None:
     if programme and programme.lead_id != opportunity.host_id and programme.lead_id not in homes:
         partners.append((programme.lead, PartnerRole.PARTNER))
     ends = [p.end_date for p in people]
-    data = {
-        "title": opportunity.title,
-        "kind": opportunity.activity_kind,
-        "lead": opportunity.host,
-        "start_date": min([p.start_date for p in people], default=opportunity.start_date),
-        "end_date": None if not ends or None in ends else max(e for e in ends if e),
-        "status": "cancelled"
-        if opportunity.status == OpportunityStatus.CANCELLED
-        else "active"
-        if any(p.outcome == Outcome.ONGOING for p in people)
-        else "completed",
-        "participants": len(people),
-        "digital": opportunity.online,
-        "description": opportunity.description,
-        "themes": programme.theme if programme else "",
-    }
-    places = [PlaceSpec(organisation=opportunity.host)]
-    if opportunity.activity is None:
-        data |= {"visibility": Visibility.PUBLIC, "external_ref": f"opportunity:{opportunity.pk}"}
-        opportunity.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
-        opportunity.save(update_fields=["activity"])
+    if opportunity.status == OpportunityStatus.CANCELLED:
+        status = ActivityStatus.CANCELLED
+    elif any(p.outcome == Outcome.ONGOING for p in people):
+        status = ActivityStatus.ACTIVE
     else:
-        activity_update(activity=opportunity.activity, actor=actor, data=data, partners=partners, places=places)
+        status = ActivityStatus.COMPLETED
+    activity_in_step(
+        work=opportunity,
+        ref=f"opportunity:{opportunity.pk}",
+        actor=actor,
+        data={
+            "title": opportunity.title,
+            "kind": opportunity.activity_kind,
+            "lead": opportunity.host,
+            "start_date": min([p.start_date for p in people], default=opportunity.start_date),
+            "end_date": None if not ends or None in ends else max(e for e in ends if e),
+            "status": status,
+            "participants": len(people),
+            "digital": opportunity.online,
+            "description": opportunity.description,
+            "themes": programme.theme if programme else "",
+        },
+        partners=partners,
+        places=[PlaceSpec(organisation=opportunity.host)],
+        visibility=Visibility.PUBLIC,
+    )
 
 
 # Applications
@@ -218,9 +262,11 @@ def may_apply(user: Any, opportunity: Opportunity, organisation: Organisation | 
 
 @transaction.atomic
 def application_submit(
-    *, opportunity: Opportunity, actor: Any, organisation: Organisation | None, statement: str, notify: bool = True
+    *, opportunity: Opportunity, actor: Actor, organisation: Organisation | None, statement: str, notify: bool = True
 ) -> Application:
     """Apply for a place; the applicant and the host's editors are emailed unless `notify` is off (demo data)."""
+    require(actor, "programmes.apply_to_opportunity", opportunity, message="Sign in to apply for a place.")
+    actor = _signed_in(actor)
     opportunity = (
         Opportunity.objects.select_for_update(of=("self",)).select_related("programme", "host").get(pk=opportunity.pk)
     )
@@ -286,25 +332,31 @@ TELL_APPLICANT: dict[str, str] = {
 }
 
 
-def sides_of(user: Any, application: Application) -> set[str]:
+def sides_of(actor: Actor, application: Application) -> set[str]:
     sides = set()
-    if user.is_authenticated and application.applicant_id == user.pk:
+    if allowed(actor, "programmes.answer_application", application):
         sides.add(APPLICANT)
-    if user.has_perm("programmes.review_application", application):
+    if allowed(actor, "programmes.review_application", application):
         sides.add(HOST)
     return sides
 
 
-def next_statuses(user: Any, application: Application) -> list[str]:
+def next_statuses(user: Actor, application: Application) -> list[str]:
     """The statuses `user` may move the application to now."""
     sides = sides_of(user, application)
     return [to for to, side in MOVES.get(application.status, {}).items() if side in sides]
 
 
 @transaction.atomic
-def application_move(*, application: Application, actor: Any, to: str, note: str = "") -> Application:
+def application_move(*, application: Application, actor: Actor, to: str, note: str = "") -> Application:
     """Move an application on: the host shortlists, offers or turns down; the applicant accepts,
     declines or withdraws. Accepting takes a place, and records the participation in the register."""
+    require(
+        actor,
+        "programmes.view_application",
+        application,
+        message="Only the applicant and the people who review the application can move it on.",
+    )
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("opportunity").get(pk=application.pk)
     )
@@ -315,7 +367,7 @@ def application_move(*, application: Application, actor: Any, to: str, note: str
             f"{ApplicationStatus(to).label.lower()}."
         )
     if side not in sides_of(actor, application):
-        raise PermissionDenied(
+        raise NotPermitted(
             "Only the applicant can do that." if side == APPLICANT else "Only the host can decide on an application."
         )
     opportunity = (
@@ -333,7 +385,7 @@ def application_move(*, application: Application, actor: Any, to: str, note: str
     before = application.status
     application.status = to
     application.save(update_fields=["status", "updated_at"])
-    ApplicationEvent.objects.create(application=application, status=to, actor=actor, note=note.strip())
+    ApplicationEvent.objects.create(application=application, status=to, actor=person(actor), note=note.strip())
     audit.record(actor=actor, action=f"application.{to}", obj=application, changes={"status": [before, to]})
     title, host = opportunity.title, opportunity.host
     if to in TELL_APPLICANT:
@@ -350,7 +402,7 @@ def application_move(*, application: Application, actor: Any, to: str, note: str
     return application
 
 
-def _participation_from(application: Application, opportunity: Opportunity, actor: Any) -> Participation:
+def _participation_from(application: Application, opportunity: Opportunity, actor: Actor) -> Participation:
     applicant = application.applicant
     participation = Participation.objects.create(
         opportunity=opportunity,
@@ -370,10 +422,14 @@ def _participation_from(application: Application, opportunity: Opportunity, acto
 
 
 @transaction.atomic
-def application_note(*, application: Application, actor: Any, notes: str) -> None:
+def application_note(*, application: Application, actor: Actor, notes: str) -> None:
     """The host's private notes on an applicant."""
-    if not actor.has_perm("programmes.review_application", application):
-        raise PermissionDenied
+    require(
+        actor,
+        "programmes.review_application",
+        application,
+        message="Only the people who review applications can keep notes on them.",
+    )
     _save_changes(application, actor, "application.notes", {"host_notes": notes.strip()})
 
 
@@ -382,9 +438,15 @@ def application_note(*, application: Application, actor: Any, notes: str) -> Non
 
 @transaction.atomic
 def participation_record(
-    *, opportunity: Opportunity, actor: Any, data: dict[str, Any], is_demo: bool = False
+    *, opportunity: Opportunity, actor: Actor, data: dict[str, Any], is_demo: bool = False
 ) -> Participation:
     """Someone who took part without applying here (recorded by the host or the programme)."""
+    require(
+        actor,
+        "programmes.change_opportunity",
+        opportunity,
+        message="Only the host and the programme's managers can record who took part.",
+    )
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     participation = _create(
         Participation, actor, "participation.create", data, opportunity=opportunity, is_demo=is_demo
@@ -394,8 +456,9 @@ def participation_record(
 
 
 @transaction.atomic
-def participation_update(*, participation: Participation, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def participation_update(*, participation: Participation, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     """The host's record of the placement: dates and outcome."""
+    require(actor, "programmes.change_opportunity", participation.opportunity, message="Only the host can do that.")
     changes = _save_changes(participation, actor, "participation.update", data)
     if changes:
         _record_opportunity_activity(participation.opportunity, actor)
@@ -403,10 +466,14 @@ def participation_update(*, participation: Participation, actor: Any, data: dict
 
 
 @transaction.atomic
-def participation_evaluate(*, participation: Participation, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def participation_evaluate(*, participation: Participation, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     """The participant's own evaluation: skills gained, confidence before and after, would they recommend it."""
-    if participation.participant_id != getattr(actor, "pk", None):
-        raise PermissionDenied("Only the participant can give their evaluation.")
+    require(
+        actor,
+        "programmes.evaluate_participation",
+        participation,
+        message="Only the participant can give their evaluation.",
+    )
     data = {name: data[name] for name in Participation.EVALUATION_FIELDS}
     changes = _save_changes(participation, actor, "participation.evaluate", data)
     if changes:
@@ -417,10 +484,14 @@ def participation_evaluate(*, participation: Participation, actor: Any, data: di
 
 @transaction.atomic
 def participation_host_evaluate(
-    *, participation: Participation, actor: Any, data: dict[str, Any]
+    *, participation: Participation, actor: Actor, data: dict[str, Any]
 ) -> dict[str, list[Any]]:
-    if not actor.has_perm("programmes.change_opportunity", participation.opportunity):
-        raise PermissionDenied("Only the host can give the host's evaluation.")
+    require(
+        actor,
+        "programmes.change_opportunity",
+        participation.opportunity,
+        message="Only the host can give the host's evaluation.",
+    )
     data = {name: data[name] for name in Participation.HOST_EVALUATION_FIELDS}
     changes = _save_changes(participation, actor, "participation.host_evaluate", data)
     if changes:
@@ -430,10 +501,9 @@ def participation_host_evaluate(
 
 
 @transaction.atomic
-def story_publish(*, participation: Participation, actor: Any, story: str) -> None:
+def story_publish(*, participation: Participation, actor: Actor, story: str) -> None:
     """The participant publishes their story, with their consent, on the programme's page."""
-    if participation.participant_id != getattr(actor, "pk", None):
-        raise PermissionDenied("Only the participant can publish their story.")
+    require(actor, "programmes.publish_story", participation, message="Only the participant can publish their story.")
     if not story.strip():
         raise Refused({"story": "Write your story before you publish it."})
     data = {
@@ -445,10 +515,9 @@ def story_publish(*, participation: Participation, actor: Any, story: str) -> No
 
 
 @transaction.atomic
-def story_withdraw(*, participation: Participation, actor: Any) -> None:
+def story_withdraw(*, participation: Participation, actor: Actor) -> None:
     """Consent withdrawn: the story comes off every page at once."""
-    if participation.participant_id != getattr(actor, "pk", None):
-        raise PermissionDenied("Only the participant can withdraw their story.")
+    require(actor, "programmes.publish_story", participation, message="Only the participant can withdraw their story.")
     _save_changes(
         participation, actor, "participation.story_withdraw", {"story_consent": False, "story_published_at": None}
     )
@@ -457,106 +526,128 @@ def story_withdraw(*, participation: Participation, actor: Any) -> None:
 # Mentoring
 
 
-def _record_pair_activity(pair: MentoringPair, actor: Any) -> None:
-    data = {
-        "title": f"Mentoring: {pair.mentee_organisation} with {pair.mentor_organisation}",
-        "kind": "mentoring",
-        "lead": pair.mentor_organisation,
-        "start_date": pair.start_date,
-        "end_date": pair.end_date,
-        "status": "completed" if pair.end_date and pair.end_date < date.today() else "active",
-        "participants": 1,
-        "themes": pair.programme.theme if pair.programme else "",
-    }
+def _record_pair_activity(pair: MentoringPair, actor: Actor) -> None:
     partners: list[PartnerSpec] = []
     if pair.mentee_organisation_id != pair.mentor_organisation_id:
         partners.append((pair.mentee_organisation, PartnerRole.PARTICIPANT))
-    places = [PlaceSpec(organisation=pair.mentor_organisation)]
-    if pair.activity is None:
-        data |= {"visibility": Visibility.PARTNERS, "external_ref": f"mentoring:{pair.pk}"}
-        pair.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
-        pair.save(update_fields=["activity"])
-    else:
-        activity_update(activity=pair.activity, actor=actor, data=data, partners=partners, places=places)
+    activity_in_step(
+        work=pair,
+        ref=f"mentoring:{pair.pk}",
+        actor=actor,
+        data={
+            "title": f"Mentoring: {pair.mentee_organisation} with {pair.mentor_organisation}",
+            "kind": ActivityKind.MENTORING,
+            "lead": pair.mentor_organisation,
+            "start_date": pair.start_date,
+            "end_date": pair.end_date,
+            "status": ActivityStatus.COMPLETED
+            if pair.end_date and pair.end_date < date.today()
+            else ActivityStatus.ACTIVE,
+            "participants": 1,
+            "themes": pair.programme.theme if pair.programme else "",
+        },
+        partners=partners,
+        places=[PlaceSpec(organisation=pair.mentor_organisation)],
+        visibility=Visibility.PARTNERS,
+    )
 
 
 @transaction.atomic
-def pair_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> MentoringPair:
+def pair_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> MentoringPair:
+    require(actor, "programmes.change_programme", data.get("programme"), message=MANAGERS_ONLY)
     pair = _create(MentoringPair, actor, "mentoring.create", data, is_demo=is_demo)
     _record_pair_activity(pair, actor)
     return pair
 
 
 @transaction.atomic
-def pair_update(*, pair: MentoringPair, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
-    changes = _save_changes(pair, actor, "mentoring.update", data)
-    if changes:
-        _record_pair_activity(pair, actor)
-    return changes
-
-
-@transaction.atomic
-def meeting_log(*, pair: MentoringPair, actor: Any, data: dict[str, Any]) -> MentoringMeeting:
-    return _create(MentoringMeeting, actor, "mentoring.meeting", data, pair=pair, logged_by=_user(actor))
+def meeting_log(*, pair: MentoringPair, actor: Actor, data: dict[str, Any]) -> MentoringMeeting:
+    require(
+        actor,
+        "programmes.change_mentoringpair",
+        pair,
+        message="Only the pair and the programme's managers can log their meetings.",
+    )
+    return _create(MentoringMeeting, actor, "mentoring.meeting", data, pair=pair, logged_by=person(actor))
 
 
 # Events
 
 
-def _record_event_activity(event: Event, actor: Any) -> None:
+def _record_event_activity(event: Event, actor: Actor) -> None:
     """The event in the register: its organiser leads; the organisations of the people who came take part."""
     registrations = list(event.registrations.select_related("organisation"))
     recorded = [r for r in registrations if r.attended is not None]
     came = [r for r in recorded if r.attended] if recorded else registrations
     organisations = {r.organisation.pk: r.organisation for r in came if r.organisation}
     organisations.pop(event.organiser_id, None)
-    data = {
-        "title": event.title,
-        "kind": event.activity_kind,
-        "lead": event.organiser,
-        "start_date": timezone.localdate(event.starts_at),
-        "end_date": timezone.localdate(event.ends_at or event.starts_at),
-        "status": "completed" if recorded else "planned" if event.starts_at > timezone.now() else "active",
-        "participants": len(came) or None,
-        "digital": bool(event.online_link and not event.location),
-        "description": event.description,
-        "themes": event.programme.theme if event.programme else "",
-    }
-    partners: list[PartnerSpec] = [(org, PartnerRole.PARTICIPANT) for org in organisations.values()]
-    places = [] if data["digital"] else [PlaceSpec(organisation=event.organiser)]
-    if event.activity is None:
-        public = event.audience == Audience.OPEN
-        data |= {
-            "visibility": Visibility.PUBLIC if public else Visibility.PARTNERS,
-            "external_ref": f"event:{event.pk}",
-        }
-        event.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
-        event.save(update_fields=["activity"])
+    if recorded:
+        status = ActivityStatus.COMPLETED
+    elif event.starts_at > timezone.now():
+        status = ActivityStatus.PLANNED
     else:
-        activity_update(activity=event.activity, actor=actor, data=data, partners=partners, places=places)
+        status = ActivityStatus.ACTIVE
+    digital = bool(event.online_link and not event.location)
+    activity_in_step(
+        work=event,
+        ref=f"event:{event.pk}",
+        actor=actor,
+        data={
+            "title": event.title,
+            "kind": event.activity_kind,
+            "lead": event.organiser,
+            "start_date": timezone.localdate(event.starts_at),
+            "end_date": timezone.localdate(event.ends_at or event.starts_at),
+            "status": status,
+            "participants": len(came) or None,
+            "digital": digital,
+            "description": event.description,
+            "themes": event.programme.theme if event.programme else "",
+        },
+        partners=[(org, PartnerRole.PARTICIPANT) for org in organisations.values()],
+        places=[] if digital else [PlaceSpec(organisation=event.organiser)],
+        visibility=Visibility.PUBLIC if event.audience == Audience.OPEN else Visibility.PARTNERS,
+    )
+
+
+def _require_organiser(actor: Actor, organiser: Organisation | None) -> None:
+    message = (
+        "Only editors at an organisation and programme managers can add events."
+        if organiser is None
+        else "You can hold events only for organisations you edit for, or members of programmes you manage; "
+        f"not {organiser}."
+    )
+    require(actor, "programmes.add_event", organiser, message=message)
+
+
+EVENT_MANAGERS_ONLY = "Only the event's organisers and the programme's managers can do that."
 
 
 @transaction.atomic
-def event_create(*, actor: Any, data: dict[str, Any], is_demo: bool = False) -> Event:
+def event_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Event:
+    _require_organiser(actor, data.get("organiser"))
     event = _create(Event, actor, "event.create", data, is_demo=is_demo)
     _record_event_activity(event, actor)
     return event
 
 
 @transaction.atomic
-def event_update(*, event: Event, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def event_update(*, event: Event, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    require(actor, "programmes.change_event", event, message=EVENT_MANAGERS_ONLY)
+    if "organiser" in data and data["organiser"].pk != event.organiser_id:
+        _require_organiser(actor, data["organiser"])
     changes = _save_changes(event, actor, "event.update", data)
     if changes.keys() - {"minutes", "agenda"}:
         _record_event_activity(event, actor)
     return changes
 
 
-def may_register(user: Any, event: Event) -> str:
+def may_register(user: Actor, event: Event) -> str:
     """Why `user` may not register, in words; empty when they may."""
     if event.starts_at < timezone.now():
         return "This event has already taken place."
     if event.audience == Audience.MEMBERS and not (
-        rules.belongs_to_programme(user, event.programme) or user.has_perm("programmes.change_event", event)
+        rules.belongs_to_programme(user, event.programme) or allowed(user, "programmes.change_event", event)
     ):
         return f"This event is only for staff of the museums in {event.programme or 'the programme'}."
     if event.capacity is not None and event.registrations.count() >= event.capacity:
@@ -565,7 +656,9 @@ def may_register(user: Any, event: Event) -> str:
 
 
 @transaction.atomic
-def event_register(*, event: Event, actor: Any, organisation: Organisation | None) -> Registration:
+def event_register(*, event: Event, actor: Actor, organisation: Organisation | None) -> Registration:
+    require(actor, "programmes.register_for_event", event, message="Sign in to register for an event.")
+    actor = _signed_in(actor)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if (why := may_register(actor, event)) != "":
         raise Refused(why)
@@ -581,18 +674,18 @@ def event_register(*, event: Event, actor: Any, organisation: Organisation | Non
 
 
 @transaction.atomic
-def event_unregister(*, event: Event, actor: Any) -> None:
-    deleted, _ = Registration.objects.filter(event=event, user=actor).delete()
+def event_unregister(*, event: Event, actor: Actor) -> None:
+    require(actor, "programmes.register_for_event", event, message="Sign in to cancel a registration.")
+    deleted, _ = Registration.objects.filter(event=event, user=_signed_in(actor)).delete()
     if deleted:
         audit.record(actor=actor, action="event.unregister", obj=event, changes={"registered": [str(actor), None]})
         _record_event_activity(event, actor)
 
 
 @transaction.atomic
-def attendance_record(*, event: Event, actor: Any, attended: set[int]) -> int:
+def attendance_record(*, event: Event, actor: Actor, attended: set[int]) -> int:
     """Who came, by registration id; everyone else registered is recorded as absent. Returns how many came."""
-    if not actor.has_perm("programmes.change_event", event):
-        raise PermissionDenied
+    require(actor, "programmes.change_event", event, message=EVENT_MANAGERS_ONLY)
     registrations = event.registrations.all()
     registrations.filter(pk__in=attended).update(attended=True)
     registrations.exclude(pk__in=attended).update(attended=False)
@@ -603,12 +696,19 @@ def attendance_record(*, event: Event, actor: Any, attended: set[int]) -> int:
 
 
 @transaction.atomic
-def action_create(*, event: Event, actor: Any, data: dict[str, Any]) -> Action:
+def action_create(*, event: Event, actor: Actor, data: dict[str, Any]) -> Action:
+    require(actor, "programmes.change_event", event, message=EVENT_MANAGERS_ONLY)
     return _create(Action, actor, "action.create", data, event=event)
 
 
 @transaction.atomic
-def action_update(*, action: Action, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def action_update(*, action: Action, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    require(
+        actor,
+        "programmes.change_action",
+        action,
+        message="Only the action's owner, the event's organisers and the programme's managers can do that.",
+    )
     if "done" in data:
         data = data | {"done_at": timezone.now() if data["done"] else None}
         if action.done == data["done"]:
@@ -619,55 +719,63 @@ def action_update(*, action: Action, actor: Any, data: dict[str, Any]) -> dict[s
 # Co-produced displays
 
 
-def _record_display_activity(display: Display, actor: Any) -> None:
-    data = {
-        "title": display.title,
-        "kind": "co_produced_exhibition",
-        "lead": display.host,
-        "start_date": display.opens,
-        "end_date": display.closes,
-        "status": "completed" if display.closes and display.closes < date.today() else "active",
-        "visitors": display.visitors,
-        "description": display.description,
-        "themes": display.programme.theme,
-    }
-    partners: list[PartnerSpec] = [(org, PartnerRole.PARTNER) for org in display.partners.all()]
-    places = [PlaceSpec(organisation=display.host)]
-    if display.activity is None:
-        data |= {"visibility": Visibility.PUBLIC, "external_ref": f"display:{display.pk}"}
-        display.activity = activity_create(actor=actor, data=data, partners=partners, places=places)
-        display.save(update_fields=["activity"])
-    else:
-        activity_update(activity=display.activity, actor=actor, data=data, partners=partners, places=places)
+def _record_display_activity(display: Display, actor: Actor) -> None:
+    activity_in_step(
+        work=display,
+        ref=f"display:{display.pk}",
+        actor=actor,
+        data={
+            "title": display.title,
+            "kind": ActivityKind.CO_PRODUCED_EXHIBITION,
+            "lead": display.host,
+            "start_date": display.opens,
+            "end_date": display.closes,
+            "status": ActivityStatus.COMPLETED
+            if display.closes and display.closes < date.today()
+            else ActivityStatus.ACTIVE,
+            "visitors": display.visitors,
+            "description": display.description,
+            "themes": display.programme.theme,
+        },
+        partners=[(org, PartnerRole.PARTNER) for org in display.partners.all()],
+        places=[PlaceSpec(organisation=display.host)],
+        visibility=Visibility.PUBLIC,
+    )
 
 
 @transaction.atomic
 def display_create(
-    *, programme: Programme, actor: Any, data: dict[str, Any], partners: Sequence[Organisation] = ()
+    *, programme: Programme, actor: Actor, data: dict[str, Any], partners: Sequence[Organisation] = ()
 ) -> Display:
+    require(actor, "programmes.change_programme", programme, message=MANAGERS_ONLY)
     display = _create(Display, actor, "display.create", data, programme=programme)
     display.partners.set(partners)
     _record_display_activity(display, actor)
     return display
 
 
-@transaction.atomic
-def display_update(
-    *, display: Display, actor: Any, data: dict[str, Any], partners: Sequence[Organisation] | None = None
-) -> dict[str, list[Any]]:
-    changes = _save_changes(display, actor, "display.update", data)
-    if partners is not None:
-        display.partners.set(partners)
-    _record_display_activity(display, actor)
-    return changes
-
-
 # Resources
 
 
+def _require_maker(actor: Actor, organisation: Organisation | None) -> None:
+    message = (
+        "Only editors at an organisation and programme managers can add to the library."
+        if organisation is None
+        else "You can add resources made by organisations you edit for, or members of programmes you manage; "
+        f"not {organisation}."
+    )
+    require(actor, "programmes.add_resource", organisation, message=message)
+
+
+RESOURCE_CHANGERS_ONLY = (
+    "Only the person who added a resource, its organisation's editors and its programme's managers can change it."
+)
+
+
 @transaction.atomic
-def resource_create(*, actor: Any, data: dict[str, Any], file: Any = None, is_demo: bool = False) -> Resource:
-    resource = Resource(**data, created_by=_user(actor), is_demo=is_demo)
+def resource_create(*, actor: Actor, data: dict[str, Any], file: Any = None, is_demo: bool = False) -> Resource:
+    _require_maker(actor, data.get("organisation"))
+    resource = Resource(**data, created_by=person(actor), is_demo=is_demo)
     if file is not None:
         resource.file = file
     if not resource.url and not resource.file:
@@ -684,12 +792,16 @@ def resource_create(*, actor: Any, data: dict[str, Any], file: Any = None, is_de
 
 
 @transaction.atomic
-def resource_update(*, resource: Resource, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def resource_update(*, resource: Resource, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    require(actor, "programmes.change_resource", resource, message=RESOURCE_CHANGERS_ONLY)
+    if data.get("organisation") is not None and data["organisation"].pk != resource.organisation_id:
+        _require_maker(actor, data["organisation"])
     return _save_changes(resource, actor, "resource.update", data)
 
 
 @transaction.atomic
-def resource_delete(*, resource: Resource, actor: Any) -> None:
+def resource_delete(*, resource: Resource, actor: Actor) -> None:
+    require(actor, "programmes.change_resource", resource, message=RESOURCE_CHANGERS_ONLY)
     audit.record(
         actor=actor,
         action="resource.delete",

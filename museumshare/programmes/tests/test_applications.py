@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Activity, PartnerRole
+from museumshare.core.services import Refused
 from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.programmes import services
 from museumshare.programmes.models import (
@@ -128,7 +129,7 @@ def test_it_sends_no_email_when_the_application_is_refused(
 ) -> None:
     closed = offer(alice, portrait_gallery, status=OpportunityStatus.CLOSED)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.Refused):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
         apply(bob, closed, laing)
     assert mail.outbox == []
 
@@ -151,7 +152,7 @@ def test_it_refuses_an_application_to_an_opportunity_not_taking_them(
     alice: User, bob: User, laing: Organisation, portrait_gallery: Organisation, changes: dict[str, Any], message: str
 ) -> None:
     closed = offer(alice, portrait_gallery, **changes)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         apply(bob, closed, laing)
     assert message in " ".join(refused.value.messages)
     assert not Application.objects.exists()
@@ -165,7 +166,7 @@ def test_it_refuses_a_members_only_opportunity_to_staff_of_other_museums(
         data={"name": "Skills Sharing", "lead": portrait_gallery, "summary": "Placements.", "start_date": TODAY},
     )
     members_only = offer(alice, portrait_gallery, programme=programme, eligibility=Eligibility.MEMBERS)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         apply(bob, members_only, laing)
     assert "only for staff of the museums in Skills Sharing" in refused.value.messages[0]
     services.member_add(
@@ -177,7 +178,7 @@ def test_it_refuses_a_members_only_opportunity_to_staff_of_other_museums(
 def test_it_refuses_to_let_someone_apply_from_an_organisation_they_do_not_work_for(
     bob: User, portrait_gallery: Organisation, opportunity: Opportunity
 ) -> None:
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         apply(bob, opportunity, portrait_gallery)
     assert "choose the organisation you work for" in refused.value.messages[0]
 
@@ -187,21 +188,21 @@ def test_it_lets_anyone_apply_without_an_organisation_when_it_is_open_to_anyone(
 ) -> None:
     open_to_all = offer(alice, portrait_gallery, eligibility=Eligibility.OPEN)
     assert apply(charlie, open_to_all, None).organisation is None
-    with pytest.raises(services.Refused):
+    with pytest.raises(Refused):
         apply(charlie, offer(alice, portrait_gallery), None)
 
 
 def test_it_refuses_a_second_application_from_the_same_person(
     bob: User, laing: Organisation, opportunity: Opportunity, application: Application
 ) -> None:
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         apply(bob, opportunity, laing)
     assert "You have already applied for this opportunity" in refused.value.messages[0]
     assert Application.objects.count() == 1
 
 
 def test_it_refuses_an_empty_statement(bob: User, laing: Organisation, opportunity: Opportunity) -> None:
-    with pytest.raises(services.Refused):
+    with pytest.raises(Refused):
         services.application_submit(opportunity=opportunity, actor=bob, organisation=laing, statement="   ")
     assert not Application.objects.exists()
 
@@ -234,7 +235,7 @@ def test_it_refuses_every_move_the_procedure_does_not_allow(alice: User, bob: Us
     for start, to in IMPOSSIBLE_MOVES:
         at_status(application, start)
         for actor in (alice, bob):
-            with pytest.raises(services.Refused):
+            with pytest.raises(Refused):
                 services.application_move(application=application, actor=actor, to=to)
         application.refresh_from_db()
         assert application.status == start
@@ -296,10 +297,10 @@ def test_the_last_place_taken_fills_the_opportunity_and_no_more_are_offered_or_a
     one_place.refresh_from_db()
     assert one_place.status == OpportunityStatus.FILLED
     assert "filled" in one_place.why_closed()
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.application_move(application=second, actor=dora, to="accepted")
     assert refused.value.messages == ["The only place on this opportunity has been taken."]
-    with pytest.raises(services.Refused):
+    with pytest.raises(Refused):
         services.application_move(application=third, actor=alice, to="offered")
     assert Participation.objects.filter(opportunity=one_place).count() == 1
     # The others can still be told, or step back.

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from museumshare.conftest import PASSWORD, write_sample
+from museumshare.core.services import Refused
 from museumshare.organisations.demo import ensure_cast
 from museumshare.organisations.importer import import_organisations
 from museumshare.organisations.models import Organisation
@@ -56,7 +57,7 @@ def test_two_acceptances_of_the_last_place_let_exactly_one_through(tmp_path: Pat
             ready.wait()
             services.application_move(application=application, actor=cast[name], to=ApplicationStatus.ACCEPTED)
             outcomes.append("accepted")
-        except services.Refused as refused:
+        except Refused as refused:
             outcomes.append(refused.messages[0])
         finally:
             connections.close_all()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from museumshare.core import exports, geography
 from museumshare.core.forms import add_errors
+from museumshare.core.services import Refused
 from museumshare.programmes import services
 from museumshare.programmes.forms.opportunities import (
     CLOSING_SOON_DAYS,
@@ -151,17 +152,10 @@ def _export_row(request: HttpRequest, opportunity: Any, regions: dict[str, str])
         opportunity.location,
         opportunity.get_eligibility_display(),
         opportunity.closing_date,
-        opportunity.get_status_display() if opportunity.accepts_applications() else _closed_label(opportunity),
+        opportunity.status_label(),
         opportunity.is_demo,
         request.build_absolute_uri(opportunity.get_absolute_url()),
     ]
-
-
-def _closed_label(opportunity: Opportunity) -> str:
-    """The status in words, with an open opportunity past its closing date called closed."""
-    if opportunity.status == "open" and not opportunity.accepts_applications():
-        return "Closed"
-    return opportunity.get_status_display()
 
 
 # An opportunity's page
@@ -292,7 +286,7 @@ def application_apply(request: HttpRequest, pk: int) -> HttpResponse:
             organisation=form.cleaned_data["organisation"],
             statement=form.cleaned_data["statement"],
         )
-    except services.Refused as refusal:
+    except Refused as refusal:
         add_errors(form, refusal)
         return render(request, "programmes/application_form.html", context)
     messages.success(
@@ -370,7 +364,7 @@ def application_move(request: HttpRequest, pk: int, status: str) -> HttpResponse
         return render(request, "programmes/application_confirm.html", context)
     try:
         services.application_move(application=application, actor=request.user, to=status, note=note)
-    except services.Refused as refusal:
+    except Refused as refusal:
         for message in refusal.messages:
             messages.error(request, message)
     else:

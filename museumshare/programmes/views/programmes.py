@@ -38,10 +38,10 @@ from museumshare.programmes.forms.programmes import (
 from museumshare.programmes.models import (
     MentoringPair,
     Opportunity,
-    OpportunityStatus,
     Participation,
     Programme,
     ProgrammeMember,
+    taking_applications,
 )
 
 
@@ -75,12 +75,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 filter=Q(members__joined__lte=today) & (Q(members__left__isnull=True) | Q(members__left__gt=today)),
                 distinct=True,
             ),
-            open_count=Count(
-                "opportunities",
-                filter=Q(opportunities__status=OpportunityStatus.OPEN)
-                & (Q(opportunities__closing_date__isnull=True) | Q(opportunities__closing_date__gte=today)),
-                distinct=True,
-            ),
+            open_count=Count("opportunities", filter=taking_applications(today, via="opportunities__"), distinct=True),
         )
         .order_by("name")
     )
