@@ -423,7 +423,7 @@ REST_FRAMEWORK = {
     ],
     "SEARCH_PARAM": "q",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "museumshare.api.views.exception_handler",
+    "EXCEPTION_HANDLER": "museumshare.api.common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "museumshare API",

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 
 from museumshare.activities.forms import SharedMatcher
 from museumshare.activities.models import Network, NetworkKind
-from museumshare.api.serializers import MAX_ID, OrganisationsById, form_errors
+from museumshare.api.common import MAX_ID, OrganisationsById, form_errors
 from museumshare.core import geography, years
 from museumshare.loans.models import Loan, Purpose
 from museumshare.loans.models import Status as LoanStatus

@@ -22,19 +22,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from museumshare.api.filters import FormFilter
-from museumshare.api.inputs import StrictInput
-from museumshare.api.permissions import PostedPermission
-from museumshare.api.serializers import (
+from museumshare.api.common import (
     MAX_ID,
-    HostSerializer,
     OrganisationsById,
     _by_id,
     _form_value,
     always_present,
+    errors,
     form_errors,
+    service_refusals,
 )
-from museumshare.api.views import errors, service_refusals
+from museumshare.api.filters import FormFilter
+from museumshare.api.inputs import StrictInput
+from museumshare.api.organisations import HostSerializer
+from museumshare.api.permissions import PostedPermission
 from museumshare.needs import services
 from museumshare.needs.forms import NeedFilterForm, NeedForm, NoteForm, OfferFilterForm, OfferForm, PostedForm
 from museumshare.needs.models import Need, Offer

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from museumshare.api import needs, views
+from museumshare.api import activities, atlas, common, loans, needs, organisations, programmes, reports, returns
 
 app_name = "api"
 
@@ -22,20 +22,20 @@ REDOC_POLICY = csp_update(
 )
 
 router = DefaultRouter()
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
-router.register("activities", views.ActivityViewSet, basename="activity")
-router.register("networks", views.NetworkViewSet, basename="network")
-router.register("loans", views.LoanViewSet, basename="loan")
-router.register("programmes", views.ProgrammeViewSet, basename="programme")
-router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
-router.register("events", views.EventViewSet, basename="event")
-router.register("resources", views.ResourceViewSet, basename="resource")
+router.register("organisations", organisations.OrganisationViewSet, basename="organisation")
+router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("networks", activities.NetworkViewSet, basename="network")
+router.register("loans", loans.LoanViewSet, basename="loan")
+router.register("programmes", programmes.ProgrammeViewSet, basename="programme")
+router.register("opportunities", programmes.OpportunityViewSet, basename="opportunity")
+router.register("events", programmes.EventViewSet, basename="event")
+router.register("resources", programmes.ResourceViewSet, basename="resource")
 router.register("needs", needs.NeedViewSet, basename="need")
 router.register("offers", needs.OfferViewSet, basename="offer")
-router.register("indicators", views.IndicatorViewSet, basename="indicator")
-router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
-router.register("returns", views.ReturnViewSet, basename="return")
-router.register("reports", views.ReportViewSet, basename="report")
+router.register("indicators", returns.IndicatorViewSet, basename="indicator")
+router.register("reporting-years", returns.ReportingYearViewSet, basename="reporting-year")
+router.register("returns", returns.ReturnViewSet, basename="return")
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -52,9 +52,9 @@ urlpatterns = [
         REDOC_POLICY(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
         name="redoc",
     ),
-    path("atlas/areas/", views.AtlasAreasView.as_view(), name="atlas-areas"),
-    re_path(r"^atlas/areas\.(?P<format>json|geojson)$", views.AtlasAreasView.as_view(), name="atlas-areas-as"),
+    path("atlas/areas/", atlas.AtlasAreasView.as_view(), name="atlas-areas"),
+    re_path(r"^atlas/areas\.(?P<format>json|geojson)$", atlas.AtlasAreasView.as_view(), name="atlas-areas-as"),
     path("", include(router.urls)),
     # Last: any other address ending in a slash. Without one, Django adds the slash and comes here.
-    re_path(r"^(?P<path>.*/)$", views.not_found),
+    re_path(r"^(?P<path>.*/)$", common.not_found),
 ]

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from museumshare.accounts.models import User
 from museumshare.accounts.services import token_create
 from museumshare.activities.models import Activity, Kind, Network, NetworkMembership, Visibility
-from museumshare.api.serializers import ActivityInputSerializer
+from museumshare.api.activities import ActivityInputSerializer
 from museumshare.core.models import AuditEntry
 from museumshare.organisations.models import Organisation
 
