@@ -3,14 +3,14 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from museumshare.accounts.models import ApiToken, User
 from museumshare.core import audit
+from museumshare.core.services import Actor, require
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
@@ -22,10 +22,9 @@ def hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, actor: Any, user: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, user: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
     """A new token for `user` and its key, which is shown this once and never kept."""
-    if not getattr(actor, "is_authenticated", False) or actor.pk != user.pk:
-        raise PermissionDenied("Only the person themself can make a token for their account.")
+    require(actor, "accounts.add_token", user, message="Only the person themself can make a token for their account.")
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the token, such as the script that will use it."})
@@ -49,9 +48,8 @@ def token_create(*, actor: Any, user: User, name: str, days: int = DEFAULT_DAYS)
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> None:
-    if not getattr(actor, "is_authenticated", False) or actor.pk != token.user_id:
-        raise PermissionDenied("Only the person whose token it is can revoke it.")
+def token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    require(actor, "accounts.revoke_token", token, message="Only the person whose token it is can revoke it.")
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
@@ -59,8 +57,9 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def tokens_revoke_all(*, actor: Any, user: User, reason: str) -> int:
+def tokens_revoke_all(*, actor: Actor, user: User, reason: str) -> int:
     """Revoke every usable token of `user`: their password changed, so whoever held it may too."""
+    require(actor, "accounts.revoke_all_tokens", user, message="Only the person themself can revoke all their tokens.")
     now = timezone.now()
     tokens = list(ApiToken.objects.usable().filter(user=user).select_for_update())
     for token in tokens:
@@ -70,9 +69,10 @@ def tokens_revoke_all(*, actor: Any, user: User, reason: str) -> int:
     return len(tokens)
 
 
-def password_reset_requested(*, email: str) -> None:
-    """Record that someone asked for a reset link for `email`, whether or not it has an account
-    (the page answers the same either way; the log says which)."""
+def password_reset_requested(*, actor: Actor, email: str) -> None:
+    """Record that `actor` (most often someone not signed in) asked for a reset link for `email`,
+    whether or not it has an account (the page answers the same either way; the log says which)."""
+    require(actor, "accounts.ask_password_reset")
     email = email.strip()[:254]
     account = User.objects.filter(email__iexact=email).first() or User(email=email)
-    audit.record(actor=None, action="user.password_reset_request", obj=account, changes={"email": [None, email]})
+    audit.record(actor=actor, action="user.password_reset_request", obj=account, changes={"email": [None, email]})

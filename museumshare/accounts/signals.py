@@ -9,7 +9,7 @@ entry with the client's address (core.audit.current_request, or the request the 
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -19,19 +19,24 @@ from museumshare.accounts import services
 from museumshare.accounts.models import User
 from museumshare.core import audit
 from museumshare.core.network import client_ip
+from museumshare.core.services import Actor, System, allowed
 
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+# Changes made outside any request: a management command, the shell, a scheduled job.
+SERVER = System("a command on the server")
+# Someone trying to sign in is, until they have, nobody the site knows.
+ANONYMOUS = AnonymousUser()
 
 
 def _address(request: HttpRequest | None) -> str | None:
     return (client_ip(request) or None) if request is not None else None
 
 
-def _acting(default: Any = None) -> Any:
+def _acting(default: Actor = SERVER) -> Actor:
     """Whoever is signed in to the request being answered, else `default`."""
     request = audit.current_request.get()
     user = getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else default
+    return user if isinstance(user, User) and user.is_authenticated else default
 
 
 def _account(email: str) -> User:
@@ -52,7 +57,7 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpReques
     # Django has already masked the password in `credentials`; only the address tried is kept.
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
     audit.record(
-        actor=None,
+        actor=ANONYMOUS,
         action="user.sign_in_failed",
         obj=_account(email),
         changes={"email": [None, email]},
@@ -63,7 +68,7 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpReques
 def locked_out(sender: Any, request: HttpRequest | None, username: str | None, ip_address: str, **kwargs: Any) -> None:
     email = str(username or "")[:254]
     audit.record(
-        actor=None,
+        actor=ANONYMOUS,
         action="user.locked_out",
         obj=_account(email),
         changes={"email": [None, email]},
@@ -97,7 +102,10 @@ def user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> Non
         reset = match is not None and match.url_name == "password_reset_confirm"
         actor = _acting(default=instance)
         audit.record(actor=actor, action="user.password_reset" if reset else "user.password_change", obj=instance)
-        services.tokens_revoke_all(actor=actor, user=instance, reason="password changed")
+        # A new password ends every token whoever set it (a member of staff in the admin, say): the
+        # revocation follows from the change, so the system makes it when the person could not.
+        revoker = actor if allowed(actor, "accounts.revoke_all_tokens", instance) else SERVER
+        services.tokens_revoke_all(actor=revoker, user=instance, reason="password changed")
 
 
 def _group_names(user_ids: list[int]) -> dict[int, list[str]]:

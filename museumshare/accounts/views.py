@@ -31,7 +31,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     addresses have accounts or that a limit was reached."""
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        services.password_reset_requested(email=form.cleaned_data["email"])
+        services.password_reset_requested(actor=self.request.user, email=form.cleaned_data["email"])
         if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)

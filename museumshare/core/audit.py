@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,8 @@ from museumshare.core.models import AuditEntry
 from museumshare.core.network import client_ip
 
 Snapshot = dict[str, Any]
+# Who acted when nobody had signed in: someone asking for a reset link, trying to sign in.
+NOT_SIGNED_IN = "someone not signed in"
 
 # The request being answered, so that every entry written while answering it carries the
 # client's address, however deep in a service it is made, and so that signal receivers (which
@@ -85,8 +88,8 @@ def entry(
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         actor=user,
-        # The system names itself ("command-line import"); an anonymous actor leaves both blank.
-        actor_name=getattr(user or actor, "name", "") or "",
+        # The system names itself ("command-line import"), as does someone not signed in.
+        actor_name=NOT_SIGNED_IN if isinstance(actor, AnonymousUser) else getattr(user or actor, "name", "") or "",
         actor_email=getattr(user, "email", "") if user else "",
         address=address or current_address(),
         action=action,

@@ -5,17 +5,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console as Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from museumshare.accounts.models import User
 from museumshare.core.imports import ImportFailed, ImportSummary, Problem
+from museumshare.core.services import Actor, System
 
 SHOWN = 50
 # on_row(stage, done, total): called as each row is checked and as each is saved.
 OnRow = Callable[[str, int, int], None]
+# Who an import acts as when run from the command line without --as: the command line may do anything.
+COMMAND_LINE = System("command-line import")
 
 
 def console_for(stdout: Any) -> Console:
@@ -81,9 +84,9 @@ class ImportCommand(BaseCommand):
             help="Import the valid rows and write the rejected ones, with their errors, to a CSV.",
         )
         parser.add_argument("--rejects", type=Path, help="Where to write rejected rows.")
-        parser.add_argument("--as", dest="actor", metavar="EMAIL", help="The person the audit log records.")
+        parser.add_argument("--as", dest="actor", metavar="EMAIL", help="The person the import acts as.")
 
-    def run(self, *, path: Path, actor: Any, skip_invalid: bool, rejects_path: Path | None, on_row: OnRow) -> Any:
+    def run(self, *, path: Path, actor: Actor, skip_invalid: bool, rejects_path: Path | None, on_row: OnRow) -> Any:
         raise NotImplementedError
 
     def report(self, console: Console, summary: Any) -> None:
@@ -91,11 +94,14 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = console_for(self.stdout)
-        actor = None
+        # Without --as the command line acts as itself, as it may; with it, as that person, with what
+        # they may do, and the audit log names them.
+        actor: Actor = COMMAND_LINE
         if options["actor"]:
-            actor = get_user_model().objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
+            person = User.objects.filter(email__iexact=options["actor"]).first()
+            if person is None:
                 raise CommandError(f"No one has the email address {options['actor']}.")
+            actor = person
         path: Path = options["path"]
         with progress_bar(console, path.name) as on_row:
             try:

@@ -12,11 +12,13 @@ from django.db import transaction
 from museumshare.accounts import two_factor
 from museumshare.accounts.models import PlatformGroup, User
 from museumshare.core import audit
+from museumshare.core.services import System
 from museumshare.organisations import services
 from museumshare.organisations.models import Membership, Organisation, Role
 
 NATIONAL_PORTRAIT_GALLERY = "mm.domus.SE444"
 LAING_ART_GALLERY = "mm.domus.NE026"
+DEMO = System("demo")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def ensure_cast(password: str) -> dict[str, User]:
             user = User.objects.create_user(
                 person.email, password, name=person.name, is_staff=person.superuser, is_superuser=person.superuser
             )
-            audit.record(actor=None, action="user.create_demo", obj=user)
+            audit.record(actor=DEMO, action="user.create_demo", obj=user)
         elif not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -68,7 +70,7 @@ def ensure_cast(password: str) -> dict[str, User]:
             and not Membership.objects.filter(user=user, organisation=organisation).exists()
         ):
             membership = Membership.objects.create(user=user, organisation=organisation, role=person.role)
-            audit.record(actor=None, action="membership.create", obj=membership, changes={"role": [None, person.role]})
+            audit.record(actor=DEMO, action="membership.create", obj=membership, changes={"role": [None, person.role]})
         users[person.email.split("@")[0]] = user
     return users
 
@@ -79,7 +81,7 @@ def describe_programmes() -> None:
     if gallery:
         services.organisation_update(
             organisation=gallery,
-            actor=None,
+            actor=DEMO,
             data={
                 "offers_programmes": (
                     "The National Skills Sharing Partnership: staff placements, mentoring, paid internships, "

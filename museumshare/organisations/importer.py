@@ -22,10 +22,11 @@ from django.utils import timezone
 from django_countries import countries
 
 from museumshare.core import audit, geography, imports
-from museumshare.core.console import OnRow
+from museumshare.core.console import COMMAND_LINE, OnRow
 from museumshare.core.imports import ImportFailed as ImportFailed  # the command and callers catch it from here
 from museumshare.core.imports import Problem, vocabulary
 from museumshare.core.models import AuditEntry
+from museumshare.core.services import Actor
 from museumshare.core.text import LONG_TEXT, fold, no_control_characters
 from museumshare.organisations.models import Accreditation, Governance, Kind, Nation, Organisation, Size, Venue
 from museumshare.organisations.services import unique_slug
@@ -437,7 +438,7 @@ def _flag_duplicates(candidates: list[Candidate], summary: ImportSummary) -> Non
             seen[key] = (c.values["name"], c.ref)
 
 
-def _write(candidates: list[Candidate], summary: ImportSummary, actor: Any) -> None:
+def _write(candidates: list[Candidate], summary: ImportSummary, actor: Actor) -> None:
     now = timezone.now()
     existing = {o.external_id: o for o in Organisation.objects.filter(external_id__in=[c.ref for c in candidates])}
     taken = set(Organisation.objects.values_list("slug", flat=True))
@@ -479,7 +480,7 @@ def _write(candidates: list[Candidate], summary: ImportSummary, actor: Any) -> N
     summary.flagged_for_review = sum(1 for c in candidates if c.notes)
 
 
-def group_national_museums(*, actor: Any) -> int:
+def group_national_museums(*, actor: Actor) -> int:
     """Put each national site in the register under its national body, with a venue for each site.
 
     Bodies whose main site is itself in the register (the National Gallery) are that entry;
@@ -527,7 +528,7 @@ def group_national_museums(*, actor: Any) -> int:
     return len(bodies)
 
 
-def _apply(org: Organisation, wanted: dict[str, Any], actor: Any) -> None:
+def _apply(org: Organisation, wanted: dict[str, Any], actor: Actor) -> None:
     before = audit.snapshot(org, wanted)
     for name, value in wanted.items():
         setattr(org, name, value)
@@ -538,7 +539,7 @@ def _apply(org: Organisation, wanted: dict[str, Any], actor: Any) -> None:
         audit.record(actor=actor, action="organisation.group_national", obj=org, changes=changes)
 
 
-def _venue_for_site(body: Organisation, site: Organisation, actor: Any) -> None:
+def _venue_for_site(body: Organisation, site: Organisation, actor: Actor) -> None:
     wanted = {"name": site.name} | {name: getattr(site, name) for name in Venue.LOCATION_FIELDS}
     venue = Venue.objects.filter(organisation=body, site=site).first()
     if venue is None:
@@ -565,7 +566,7 @@ def _write_rejects(path: Path, header: list[str], rows: list[dict[str, str]], er
 def import_organisations(
     *,
     path: Path,
-    actor: Any = None,
+    actor: Actor = COMMAND_LINE,
     skip_invalid: bool = False,
     rejects_path: Path | None = None,
     on_row: OnRow | None = None,

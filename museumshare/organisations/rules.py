@@ -3,7 +3,7 @@ from typing import Any
 import rules
 
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.models import EDITING_ROLES, Organisation
+from museumshare.organisations.models import EDITING_ROLES, Membership, Organisation
 
 
 def role_at(user: Any, organisation: Organisation | None) -> str | None:
@@ -27,6 +27,19 @@ def is_editor(user: Any, organisation: Organisation | None) -> bool:
     return role_at(user, organisation) in EDITING_ROLES
 
 
+@rules.predicate
+def edits_anywhere(user: Any) -> bool:
+    """Whether `user` edits for any organisation at all (see EDITING_ROLES)."""
+    return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
+
+
+@rules.predicate
+def is_own_membership(user: Any, membership: Membership | None) -> bool:
+    return membership is not None and bool(user.is_authenticated) and membership.user_id == user.pk
+
+
 rules.add_perm("organisations.change_organisation", is_editor | is_administrator)
 rules.add_perm("organisations.manage_contacts", is_editor | is_administrator)
 rules.add_perm("organisations.view_private_contacts", is_member | is_administrator)
+# Whether other museums may email a member: each person chooses for themselves, nobody for a colleague.
+rules.add_perm("organisations.choose_messages", is_own_membership)

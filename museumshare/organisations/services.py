@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from museumshare.core import audit
+from museumshare.core.services import Actor, require
 from museumshare.organisations.models import Contact, Membership, Organisation
 
 
@@ -29,8 +29,14 @@ def unique_slug(name: str, taken: set[str], hint: str = "") -> str:
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def organisation_update(*, organisation: Organisation, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Change an organisation's profile fields; returns what changed (nothing written if nothing did)."""
+    require(
+        actor,
+        "organisations.change_organisation",
+        organisation,
+        message="Only editors at the organisation can change its profile.",
+    )
     before = audit.snapshot(organisation, data.keys())
     for name, value in data.items():
         setattr(organisation, name, value)
@@ -43,11 +49,15 @@ def organisation_update(*, organisation: Organisation, actor: Any, data: dict[st
 
 
 @transaction.atomic
-def membership_accept_messages(*, membership: Membership, actor: Any, accepts: bool) -> bool:
+def membership_accept_messages(*, membership: Membership, actor: Actor, accepts: bool) -> bool:
     """Whether other museums may email this member through museumshare. Each person chooses for
     themselves: nobody is made reachable by a colleague. Returns whether anything changed."""
-    if not getattr(actor, "is_authenticated", False) or actor.pk != membership.user_id:
-        raise PermissionDenied("Only the person themselves can choose whether they receive messages.")
+    require(
+        actor,
+        "organisations.choose_messages",
+        membership,
+        message="Only the person themselves can choose whether they receive messages.",
+    )
     if membership.accepts_messages == accepts:
         return False
     membership.accepts_messages = accepts
@@ -62,7 +72,8 @@ def membership_accept_messages(*, membership: Membership, actor: Any, accepts: b
 
 
 @transaction.atomic
-def contact_create(*, organisation: Organisation, actor: Any, data: dict[str, Any]) -> Contact:
+def contact_create(*, organisation: Organisation, actor: Actor, data: dict[str, Any]) -> Contact:
+    _require_manages_contacts(actor, organisation)
     contact = Contact(organisation=organisation, **data)
     contact.save()
     audit.record(
@@ -75,7 +86,8 @@ def contact_create(*, organisation: Organisation, actor: Any, data: dict[str, An
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def contact_update(*, contact: Contact, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
+    _require_manages_contacts(actor, contact.organisation)
     before = audit.snapshot(contact, data.keys())
     for name, value in data.items():
         setattr(contact, name, value)
@@ -87,7 +99,8 @@ def contact_update(*, contact: Contact, actor: Any, data: dict[str, Any]) -> dic
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, actor: Any) -> None:
+def contact_delete(*, contact: Contact, actor: Actor) -> None:
+    _require_manages_contacts(actor, contact.organisation)
     audit.record(
         actor=actor,
         action="contact.delete",
@@ -95,3 +108,12 @@ def contact_delete(*, contact: Contact, actor: Any) -> None:
         changes=audit.diff(audit.snapshot(contact, Contact.FIELDS), {}),
     )
     contact.delete()
+
+
+def _require_manages_contacts(actor: Actor, organisation: Organisation) -> None:
+    require(
+        actor,
+        "organisations.manage_contacts",
+        organisation,
+        message="Only editors at the organisation can change its contacts.",
+    )

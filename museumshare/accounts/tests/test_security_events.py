@@ -50,9 +50,9 @@ def test_a_password_reset_request_is_recorded_for_known_and_unknown_addresses(al
         Client(**CLIENT).post(reverse("accounts:password_reset"), {"email": email})
 
     entries = AuditEntry.objects.filter(action="user.password_reset_request").order_by("id")
-    assert [(e.object_repr, e.address) for e in entries] == [
-        (str(alice), "203.0.113.5"),
-        ("nobody@example.org", "203.0.113.5"),
+    assert [(e.object_repr, e.address, e.who) for e in entries] == [
+        (str(alice), "203.0.113.5", "someone not signed in"),
+        ("nobody@example.org", "203.0.113.5", "someone not signed in"),
     ]
 
 

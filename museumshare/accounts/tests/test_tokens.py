@@ -2,6 +2,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -11,9 +12,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from museumshare.accounts.models import ApiToken, User
-from museumshare.accounts.services import token_create, token_revoke
+from museumshare.accounts.models import ApiToken, PlatformGroup, User
+from museumshare.accounts.services import token_create, token_revoke, tokens_revoke_all
 from museumshare.core.models import AuditEntry
+from museumshare.core.services import NotPermitted
 
 ME = "/api/v1/organisations/?page_size=1"
 
@@ -140,3 +142,21 @@ def test_signing_in_again_does_not_count_as_a_password_change(client: Client, al
 
     assert api_get(key) == 200
     assert not AuditEntry.objects.filter(action="user.password_change").exists()
+
+
+def test_an_administrator_revokes_anyones_tokens_but_makes_none_for_them(alice: User, bob: User, analyst: User) -> None:
+    token, key = token_create(actor=alice, user=alice, name="Leaked")
+    token_create(actor=alice, user=alice, name="Also leaked")
+    with pytest.raises(NotPermitted, match="Only the person themself can revoke all their tokens"):
+        tokens_revoke_all(actor=bob, user=alice, reason="bob says so")
+    with pytest.raises(NotPermitted, match="Only the person themself can make a token"):
+        token_create(actor=analyst, user=alice, name="Not theirs")
+    administrator = User.objects.create_user("ops@example.org", "a long enough password", name="Ops")
+    administrator.groups.add(Group.objects.get_or_create(name=PlatformGroup.ADMINISTRATOR.value)[0])
+
+    token_revoke(actor=administrator, token=token)
+
+    assert api_get(key) == 401
+    assert tokens_revoke_all(actor=administrator, user=alice, reason="leaked") == 1
+    with pytest.raises(NotPermitted, match="Only the person themself can make a token"):
+        token_create(actor=administrator, user=alice, name="Not theirs")
