@@ -119,6 +119,19 @@ def can_manage_pair(user: Any, pair: Any) -> bool:
 
 
 @rules.predicate
+def can_set_up_pair(user: Any, pair: Any) -> bool:
+    """A pair in a programme is set up by the programme's managers; one outside any programme by an
+    editor at the mentor's or the mentee's organisation."""
+    if pair is None or not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    if pair.programme_id is not None:
+        return manages_programme(user, pair.programme)
+    return bool(is_editor(user, pair.mentor_organisation) or is_editor(user, pair.mentee_organisation))
+
+
+@rules.predicate
 def edits_anywhere(user: Any) -> bool:
     return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
 
@@ -204,6 +217,7 @@ rules.add_perm("programmes.change_event", can_manage_event)
 rules.add_perm("programmes.register_for_event", rules.is_authenticated & can_see_event)
 rules.add_perm("programmes.change_action", manages_actions_event | owns_action)
 rules.add_perm("programmes.view_minutes", can_read_minutes)
+rules.add_perm("programmes.add_mentoringpair", can_set_up_pair)
 rules.add_perm("programmes.change_mentoringpair", can_manage_pair)
 rules.add_perm("programmes.add_resource", may_host)
 rules.add_perm("programmes.change_resource", can_change_resource)

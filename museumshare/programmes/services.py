@@ -554,7 +554,12 @@ def _record_pair_activity(pair: MentoringPair, actor: Actor) -> None:
 
 @transaction.atomic
 def pair_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> MentoringPair:
-    require(actor, "programmes.change_programme", data.get("programme"), message=MANAGERS_ONLY)
+    require(
+        actor,
+        "programmes.add_mentoringpair",
+        MentoringPair(**data),
+        message="Only the programme's managers can set up a mentoring pair in it.",
+    )
     pair = _create(MentoringPair, actor, "mentoring.create", data, is_demo=is_demo)
     _record_pair_activity(pair, actor)
     return pair
