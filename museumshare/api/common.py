@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from museumshare.loans.services import LoanRefused
+from museumshare.core.services import Refused
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.models import Organisation
 
@@ -141,11 +141,14 @@ def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 
 @contextmanager
-def service_refusals() -> Iterator[None]:
-    """A service's PermissionDenied as a 403 with its words; LoanRefused as a 400 with its messages."""
+def service_refusals(at: str = "") -> Iterator[None]:
+    """A service's PermissionDenied as a 403 with its words; a Refused as a 400: by field when it
+    names them, else at the input `at` (a loan's step: "to") when given, else as non-field errors."""
     try:
         yield
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from exc
-    except LoanRefused as exc:
-        raise exceptions.ValidationError({"to": exc.messages}) from exc
+    except Refused as exc:
+        if at and not hasattr(exc, "error_dict"):
+            raise exceptions.ValidationError({at: exc.messages}) from exc
+        raise  # exception_handler names each field

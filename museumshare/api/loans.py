@@ -1,7 +1,10 @@
 """Loans in the API: the web pages' procedure, one step at a time, through the loans services.
 
-Objects' valuations are for the lender's own people: `may_see_valuations` decides, and everyone
-else gets null. The context's "request" says who is asking.
+Objects' valuations are for the lender's own people (the permission loans.view_valuations), and
+everyone else gets null. The context's "request" says who is asking. The inputs read ids and
+shapes; whether a loan's details hold together (its dates, venue, facilities report and objects)
+is the loan's one check, `loans.services.loan_problems`, which the services make after they have
+checked who is asking, as for the web pages and the importer.
 """
 
 from typing import Any
@@ -25,7 +28,6 @@ from museumshare.loans import procedure
 from museumshare.loans import services as loan_services
 from museumshare.loans.models import CollectionObject, FacilitiesReport, Loan, LoanEvent, LoanObject
 from museumshare.loans.models import Status as LoanStatus
-from museumshare.loans.services import loan_problems, may_see_valuations
 from museumshare.organisations.models import Organisation, Venue
 
 LOAN_DETAIL_FIELDS = [
@@ -139,7 +141,7 @@ class LoanSerializer(serializers.ModelSerializer[Loan]):
     def get_objects(self, loan: Loan) -> Any:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        sees = user is not None and may_see_valuations(user, loan.lender)
+        sees = user is not None and user.has_perm("loans.view_valuations", loan.lender)
         return LoanObjectSerializer(
             loan.loan_objects.all(), many=True, context=self.context | {"sees_valuations": sees}
         ).data
@@ -173,30 +175,6 @@ class LoanDetailsInputSerializer(StrictInput, serializers.ModelSerializer[Loan])
     def validate_facilities_report(self, value: int | None) -> FacilitiesReport | None:
         return _by_id(FacilitiesReport, value, "facilities report")  # type: ignore[no-any-return]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        def value(name: str) -> Any:
-            return attrs[name] if name in attrs else getattr(self.instance, name, None)
-
-        errors = {}
-        for start, end in (
-            ("requested_start", "requested_end"),
-            ("agreed_start", "agreed_end"),
-            ("exhibition_start", "exhibition_end"),
-        ):
-            if value(start) and value(end) and value(end) < value(start):
-                errors[end] = ["Enter a date on or after the start date."]
-        lender, borrower = value("lender"), value("borrower")
-        errors |= loan_problems(
-            lender_id=lender.pk if lender else None,
-            borrower_id=borrower.pk if borrower else None,
-            venue=attrs.get("venue"),
-            facilities_report=attrs.get("facilities_report"),
-            objects=attrs.get("objects", ()),
-        )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
 
 class LoanCreateInputSerializer(LoanDetailsInputSerializer):
     """A borrower's request: drafted, for objects of the lender."""
@@ -229,12 +207,6 @@ class LoanCreateInputSerializer(LoanDetailsInputSerializer):
             # telling an object that does not exist from one the requester may not borrow.
             raise serializers.ValidationError(f"Object {', '.join(map(str, missing))} is not available.")
         return [found[pk] for pk in dict.fromkeys(value)]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        if attrs["lender"] == attrs["borrower"]:
-            raise serializers.ValidationError({"borrower": ["An organisation cannot borrow from itself."]})
-        return attrs
 
 
 class LoanTransitionInputSerializer(StrictInput, serializers.Serializer[Any]):
@@ -318,7 +290,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         loan = self.get_object()
         serializer = LoanTransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
+        with service_refusals(at="to"):
             loan = loan_services.loan_transition(
                 loan=loan,
                 actor=request.user,

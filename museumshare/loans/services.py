@@ -17,14 +17,13 @@ from museumshare.activities.models import PartnerRole, Visibility
 from museumshare.activities.models import Status as ActivityStatus
 from museumshare.activities.services import PlaceSpec, activity_in_step
 from museumshare.core import audit
-from museumshare.core.services import Actor, Refused, System, allowed, person, require
+from museumshare.core.services import Actor, Refused, System, person, require
 from museumshare.loans import procedure
 from museumshare.loans.models import (
     COMMITTED,
     FINISHED,
     CollectionObject,
     ConditionCheck,
-    FacilitiesReport,
     Loan,
     LoanDocument,
     LoanEvent,
@@ -35,7 +34,7 @@ from museumshare.loans.models import (
     Stage,
     Status,
 )
-from museumshare.organisations.models import Membership, Organisation, Venue
+from museumshare.organisations.models import Membership, Organisation
 
 # A request holds its objects from the moment it is sent: a second request for the same object
 # over the same dates is refused at once, not discovered at approval.
@@ -44,13 +43,6 @@ HOLDING = tuple(s for s in Status if s not in (Status.DRAFT, *FINISHED))
 
 # Who sends the overdue reminders when the scheduled command runs.
 REMINDERS = System("scheduled reminders")
-
-# The API module still names these as they were; they go when the API's loans module is moved.
-LoanRefused = Refused
-
-
-def may_see_valuations(user: Actor, organisation: Organisation) -> bool:
-    return allowed(user, "loans.view_valuations", organisation)
 
 
 def clashes(
@@ -90,15 +82,7 @@ def _clash(other: LoanObject, named: bool) -> str:
     )
 
 
-def loan_problems(
-    loan: Loan | None = None,
-    objects: Sequence[CollectionObject] = (),
-    *,
-    lender_id: int | None = None,
-    borrower_id: int | None = None,
-    venue: Venue | None = None,
-    facilities_report: FacilitiesReport | None = None,
-) -> dict[str, list[str]]:
+def loan_problems(loan: Loan, objects: Sequence[CollectionObject] = ()) -> dict[str, list[str]]:
     """What is wrong with a loan's details, by field: the one check of the web forms, the API, the
     importer and the services (which run it whatever was checked before them).
 
@@ -107,10 +91,6 @@ def loan_problems(
     the lender's and lendable. The words name only ids, so a refusal never tells a borrower the
     title or accession number of an object it may not see.
     """
-    if loan is None:
-        # The API's serializers ask by ids until its loans module moves; then this form goes.
-        loan = Loan(venue=venue, facilities_report=facilities_report)
-        loan.lender_id, loan.borrower_id = lender_id, borrower_id  # type: ignore[assignment]
     problems = loan.period_problems()
     if loan.lender_id is not None and loan.lender_id == loan.borrower_id:
         problems["borrower"] = ["An organisation cannot borrow from itself."]

@@ -139,7 +139,9 @@ def test_a_request_is_checked(
 
     assert errors(objects=[10**9]) == {"objects": ["Object 1000000000 is not available."]}
     assert list(errors(requested_end="2028-01-01")) == ["requested_end"]
-    assert list(errors(borrower=portrait_gallery.pk)) == ["borrower"]
+    # Who asks is checked before what they send: bob may not request a loan for the Gallery at all.
+    refused = api_as("bob").post("/api/v1/loans/", body | {"borrower": portrait_gallery.pk}, format="json")
+    assert refused.status_code == 403
     assert list(errors(lender=10**9)) == ["lender"]
     assert errors(objects=[foreign.pk]) == {"objects": [f"Object {foreign.pk} is not available."]}
     assert "already exists" in str(errors(reference=taken.reference))
