@@ -73,6 +73,26 @@ def _editors_emails(organisation: Organisation) -> list[str]:
     return sorted({m.user.email for m in memberships if m.user.is_active})
 
 
+def _require_for(actor: Actor, permission: str, organisation: Organisation | None) -> None:
+    """An opportunity, event or resource is added for an organisation `actor` edits for, or a
+    member of a programme they manage (see rules.may_host)."""
+    what = WHAT_IS_ADDED[permission]
+    message = (
+        f"Only editors at an organisation and programme managers can {what}."
+        if organisation is None
+        else f"You can {what} only for organisations you edit for, or members of programmes you manage; "
+        f"not {organisation}."
+    )
+    require(actor, permission, organisation, message=message)
+
+
+WHAT_IS_ADDED = {
+    "programmes.add_opportunity": "offer opportunities",
+    "programmes.add_event": "hold events",
+    "programmes.add_resource": "add resources to the library",
+}
+
+
 def _signed_in(actor: Actor) -> User:
     """The person acting, where only a person can (applying, registering): not the system."""
     if not isinstance(actor, User):
@@ -171,19 +191,9 @@ def member_leave(*, member: ProgrammeMember, actor: Actor, left: date) -> None:
 # Opportunities
 
 
-def _require_host(actor: Actor, host: Organisation | None) -> None:
-    message = (
-        "Only editors at an organisation and programme managers can offer opportunities."
-        if host is None
-        else "You can offer opportunities only for organisations you edit for, or members of programmes you "
-        f"manage; not {host}."
-    )
-    require(actor, "programmes.add_opportunity", host, message=message)
-
-
 @transaction.atomic
 def opportunity_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Opportunity:
-    _require_host(actor, data.get("host"))
+    _require_for(actor, "programmes.add_opportunity", data.get("host"))
     return _create(Opportunity, actor, "opportunity.create", data, is_demo=is_demo, created_by=person(actor))
 
 
@@ -191,7 +201,7 @@ def opportunity_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = Fa
 def opportunity_update(*, opportunity: Opportunity, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     require(actor, "programmes.change_opportunity", opportunity, message=HOST_ONLY)
     if "host" in data and data["host"].pk != opportunity.host_id:
-        _require_host(actor, data["host"])
+        _require_for(actor, "programmes.add_opportunity", data["host"])
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     changes = _save_changes(opportunity, actor, "opportunity.update", data)
     if changes and opportunity.activity_id:
@@ -615,22 +625,12 @@ def _record_event_activity(event: Event, actor: Actor) -> None:
     )
 
 
-def _require_organiser(actor: Actor, organiser: Organisation | None) -> None:
-    message = (
-        "Only editors at an organisation and programme managers can add events."
-        if organiser is None
-        else "You can hold events only for organisations you edit for, or members of programmes you manage; "
-        f"not {organiser}."
-    )
-    require(actor, "programmes.add_event", organiser, message=message)
-
-
 EVENT_MANAGERS_ONLY = "Only the event's organisers and the programme's managers can do that."
 
 
 @transaction.atomic
 def event_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Event:
-    _require_organiser(actor, data.get("organiser"))
+    _require_for(actor, "programmes.add_event", data.get("organiser"))
     event = _create(Event, actor, "event.create", data, is_demo=is_demo)
     _record_event_activity(event, actor)
     return event
@@ -640,7 +640,7 @@ def event_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -
 def event_update(*, event: Event, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     require(actor, "programmes.change_event", event, message=EVENT_MANAGERS_ONLY)
     if "organiser" in data and data["organiser"].pk != event.organiser_id:
-        _require_organiser(actor, data["organiser"])
+        _require_for(actor, "programmes.add_event", data["organiser"])
     changes = _save_changes(event, actor, "event.update", data)
     if changes.keys() - {"minutes", "agenda"}:
         _record_event_activity(event, actor)
@@ -762,16 +762,6 @@ def display_create(
 # Resources
 
 
-def _require_maker(actor: Actor, organisation: Organisation | None) -> None:
-    message = (
-        "Only editors at an organisation and programme managers can add to the library."
-        if organisation is None
-        else "You can add resources made by organisations you edit for, or members of programmes you manage; "
-        f"not {organisation}."
-    )
-    require(actor, "programmes.add_resource", organisation, message=message)
-
-
 RESOURCE_CHANGERS_ONLY = (
     "Only the person who added a resource, its organisation's editors and its programme's managers can change it."
 )
@@ -779,7 +769,7 @@ RESOURCE_CHANGERS_ONLY = (
 
 @transaction.atomic
 def resource_create(*, actor: Actor, data: dict[str, Any], file: Any = None, is_demo: bool = False) -> Resource:
-    _require_maker(actor, data.get("organisation"))
+    _require_for(actor, "programmes.add_resource", data.get("organisation"))
     resource = Resource(**data, created_by=person(actor), is_demo=is_demo)
     if file is not None:
         resource.file = file
@@ -800,7 +790,7 @@ def resource_create(*, actor: Actor, data: dict[str, Any], file: Any = None, is_
 def resource_update(*, resource: Resource, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     require(actor, "programmes.change_resource", resource, message=RESOURCE_CHANGERS_ONLY)
     if data.get("organisation") is not None and data["organisation"].pk != resource.organisation_id:
-        _require_maker(actor, data["organisation"])
+        _require_for(actor, "programmes.add_resource", data["organisation"])
     return _save_changes(resource, actor, "resource.update", data)
 
 
