@@ -13,8 +13,8 @@ import rules
 
 from museumshare.activities.models import sees_everything
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.models import Membership, Organisation
-from museumshare.organisations.rules import is_editor, is_member
+from museumshare.organisations.models import Organisation
+from museumshare.organisations.rules import edits_anywhere, is_editor, is_member
 
 
 def sees(user: Any, posted: Any) -> bool:
@@ -38,11 +38,6 @@ def can_see(user: Any, posted: Any) -> bool:
 @rules.predicate
 def edits_for_poster(user: Any, posted: Any) -> bool:
     return posted is not None and bool(is_editor(user, posted.organisation))
-
-
-@rules.predicate
-def edits_anywhere(user: Any) -> bool:
-    return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
 
 
 @rules.predicate

@@ -12,8 +12,8 @@ import rules
 from django.db.models import Q, QuerySet
 
 from museumshare.core.permissions import is_administrator, is_analyst, is_programme_manager
-from museumshare.organisations.models import Membership, Organisation
-from museumshare.organisations.rules import is_editor, is_member
+from museumshare.organisations.models import Organisation
+from museumshare.organisations.rules import edits_anywhere, is_editor, is_member
 from museumshare.programmes.models import Event, OpportunityStatus, Programme
 
 
@@ -129,11 +129,6 @@ def can_set_up_pair(user: Any, pair: Any) -> bool:
     if pair.programme_id is not None:
         return manages_programme(user, pair.programme)
     return bool(is_editor(user, pair.mentor_organisation) or is_editor(user, pair.mentee_organisation))
-
-
-@rules.predicate
-def edits_anywhere(user: Any) -> bool:
-    return bool(user.is_authenticated and Membership.objects.editing().filter(user=user).exists())
 
 
 @rules.predicate
