@@ -5,15 +5,17 @@ programmes demo, through the programmes services, so they are counted once.
 """
 
 from datetime import date
-from typing import Any
 
 from museumshare.activities.models import Activity, Kind, Status, Visibility
 from museumshare.activities.services import PlaceSpec, activity_create
+from museumshare.core.services import Actor, System
 from museumshare.organisations.demo import NATIONAL_PORTRAIT_GALLERY
 from museumshare.organisations.models import Organisation
 
+DEMO = System("demo")
 
-def load_demo_activities(actor: Any = None) -> int:
+
+def load_demo_activities(actor: Actor = DEMO) -> int:
     """Record the demo activities once; returns how many were recorded."""
     if Activity.objects.filter(external_ref__startswith="demo-").exists():
         return 0

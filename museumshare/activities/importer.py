@@ -5,9 +5,11 @@ Each row is one activity, checked by the forms of the web pages: `ActivityForm` 
 file. Rows are matched to the register by `ref`, so importing a file twice changes nothing: a new
 ref creates an activity (`activity_create_many`, which writes what `activity_create` does, in
 batches), a known one updates it (`activity_update`) when anything in the row differs from the
-register. If any row has an error, nothing is written unless `skip_invalid` is given; then the
-valid rows are written and the others set aside, with their errors, as CSV. The writes are one
-transaction. See docs/activities-import.md for the columns and their values.
+register. A row whose lead the actor may not record for (activities.add_activity_for, the rule
+the web form and the API ask), or whose ref is another organisation's activity, is an error of that
+row. If any row has an error, nothing is written unless `skip_invalid` is given; then the valid rows
+are written and the others set aside, with their errors, as CSV. The writes are one transaction.
+See docs/activities-import.md for the columns and their values.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first activity row 2.
 """
@@ -37,8 +39,9 @@ from museumshare.activities.services import (
     partner_roles,
 )
 from museumshare.core import audit, geography, imports
-from museumshare.core.console import OnRow
+from museumshare.core.console import COMMAND_LINE, OnRow
 from museumshare.core.imports import ImportFailed, Problem, vocabulary
+from museumshare.core.services import Actor, NotPermitted, allowed
 from museumshare.core.tables import column_key, date_text, read_table
 from museumshare.core.text import fold
 from museumshare.organisations.forms import OrganisationMatcher
@@ -139,7 +142,7 @@ class Checker:
 
     columns: set[str]
     existing: dict[str, Activity]
-    allowed_leads: set[int] | None
+    actor: Actor
     matcher: OrganisationMatcher = field(default_factory=OrganisationMatcher)
     first_row_of: dict[str, int] = field(default_factory=dict)
 
@@ -172,11 +175,10 @@ class Checker:
         places = self._places(record, problem) if "places" in self.columns else None
         existing = self.existing.get(ref)
         lead = form.cleaned_data.get("lead")
-        if self.allowed_leads is not None:
-            if lead is not None and lead.pk not in self.allowed_leads:
-                problem("lead", "You can only import activities for organisations you edit for.")
-            if existing is not None and existing.lead_id not in self.allowed_leads:
-                problem("ref", f"Another organisation's activity has the reference '{ref}': use another reference.")
+        if lead is not None and not allowed(self.actor, "activities.add_activity_for", lead):
+            problem("lead", "You can only import activities for organisations you edit for.")
+        if existing is not None and not allowed(self.actor, "activities.change_activity", existing):
+            problem("ref", f"Another organisation's activity has the reference '{ref}': use another reference.")
         if problems:
             return [
                 Problem(number, column, message, ref)
@@ -320,8 +322,10 @@ def _column_order(column: str) -> int:
 def _existing(refs: list[str]) -> dict[str, Activity]:
     found: dict[str, Activity] = {}
     for start in range(0, len(refs), 500):
-        chunk = Activity.objects.filter(external_ref__in=refs[start : start + 500]).prefetch_related(
-            "partners", "places"
+        chunk = (
+            Activity.objects.filter(external_ref__in=refs[start : start + 500])
+            .select_related("lead")
+            .prefetch_related("partners", "places")
         )
         found.update((activity.external_ref or "", activity) for activity in chunk)
     return found
@@ -358,7 +362,7 @@ def _spec_key(spec: PlaceSpec) -> tuple[str, str]:
     return ("country", spec.country)
 
 
-def _write(candidates: list[Candidate], summary: ImportSummary, actor: Any, on_row: OnRow | None) -> None:
+def _write(candidates: list[Candidate], summary: ImportSummary, actor: Actor, on_row: OnRow | None) -> None:
     new = [c for c in candidates if c.existing is None]
     try:
         for start in range(0, len(new), WRITE_BATCH):
@@ -382,8 +386,9 @@ def _write(candidates: list[Candidate], summary: ImportSummary, actor: Any, on_r
                 summary.unchanged += 1
             if on_row:
                 on_row("Saving", summary.created + summary.updated + summary.unchanged, len(candidates))
-    except (ValidationError, IntegrityError) as exc:
-        # Checked rows should save; this is an activity changed by someone else meanwhile, or a bug.
+    except (ValidationError, IntegrityError, NotPermitted) as exc:
+        # Checked rows should save; this is an activity changed by someone else meanwhile (perhaps
+        # recorded by another organisation's import while this file was checked), or a bug.
         reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         raise ImportFailed(f"The activities could not be saved ({reason}), so nothing was imported.") from exc
 
@@ -392,16 +397,12 @@ def import_activities_content(
     *,
     name: str,
     content: bytes,
-    actor: Any = None,
+    actor: Actor = COMMAND_LINE,
     skip_invalid: bool = False,
     on_row: OnRow | None = None,
-    allowed_leads: set[int] | None = None,
 ) -> ImportSummary:
-    """Import the file `name` whose bytes are `content`; see the module docstring for the rules.
-
-    `allowed_leads`, when given, are the ids (primary keys) of the organisations whose activities
-    the file may create or change. `on_row(stage, done, total)` is called as each row is checked
-    and as each is saved.
+    """Import the file `name` whose bytes are `content`, as `actor`; see the module docstring for the
+    rules. `on_row(stage, done, total)` is called as each row is checked and as each is saved.
     """
     table = read_table(name, content, required=REQUIRED_COLUMNS, records="activities")
     summary = ImportSummary(format=table.format, header=table.header, rows_read=len(table.rows))
@@ -409,7 +410,7 @@ def import_activities_content(
     checker = Checker(
         columns={column_key(column) for column in table.header},
         existing=_existing(sorted({record.get("ref", "") for _, record in records} - {""})),
-        allowed_leads=allowed_leads,
+        actor=actor,
     )
     if len(records) >= LOAD_REGISTER_FROM:
         checker.matcher.load_all()
@@ -449,11 +450,10 @@ def _one_import_at_a_time() -> None:
 def import_activities(
     *,
     path: Path,
-    actor: Any = None,
+    actor: Actor = COMMAND_LINE,
     skip_invalid: bool = False,
     rejects_path: Path | None = None,
     on_row: OnRow | None = None,
-    allowed_leads: set[int] | None = None,
 ) -> ImportSummary:
     """Import the CSV or Excel file at `path`; rejected rows go to `rejects_path` (or PATH-rejects.csv)."""
     try:
@@ -468,7 +468,6 @@ def import_activities(
         actor=actor,
         skip_invalid=skip_invalid,
         on_row=on_row,
-        allowed_leads=allowed_leads,
     )
     if summary.errors:
         summary.rejects_path = rejects_path or Path.cwd() / f"{path.stem}-rejects.csv"

@@ -4,8 +4,7 @@ import rules
 
 from museumshare.activities.models import Activity, Partner
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.models import Role
-from museumshare.organisations.rules import role_at
+from museumshare.organisations.rules import edits_anywhere, is_editor
 
 
 @rules.predicate
@@ -16,17 +15,12 @@ def can_see(user: Any, activity: Activity | None) -> bool:
 
 @rules.predicate
 def edits_for_lead(user: Any, activity: Activity | None) -> bool:
-    return activity is not None and role_at(user, activity.lead) in (Role.EDITOR, Role.LEAD)
+    return activity is not None and is_editor(user, activity.lead)
 
 
 @rules.predicate
 def edits_for_partner(user: Any, partner: Partner | None) -> bool:
-    return partner is not None and role_at(user, partner.organisation) in (Role.EDITOR, Role.LEAD)
-
-
-@rules.predicate
-def edits_for_any_organisation(user: Any) -> bool:
-    return bool(user.is_authenticated and user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).exists())
+    return partner is not None and is_editor(user, partner.organisation)
 
 
 @rules.predicate
@@ -40,7 +34,12 @@ def edits_partners_activity(user: Any, partner: Partner | None) -> bool:
 
 
 rules.add_perm("activities.view_activity", can_see)
-rules.add_perm("activities.add_activity", edits_for_any_organisation | is_administrator)
+# Whether someone records activities at all (the "Record an activity" button and page); which
+# organisations they may record for is add_activity_for.
+rules.add_perm("activities.add_activity", edits_anywhere | is_administrator)
+# Over an Organisation: an activity it leads, recorded or changed to have it as lead, by the web
+# form, the API and each row of an import alike.
+rules.add_perm("activities.add_activity_for", is_editor | is_administrator)
 rules.add_perm("activities.change_activity", edits_for_lead | is_administrator)
 rules.add_perm("activities.delete_activity", edits_for_lead | is_administrator)
 # A partner's editor adds their own organisation's venue and reach to an activity they can see.

@@ -1,4 +1,9 @@
-"""Writes to the register of partnership activity. Loans and programmes record theirs through here too."""
+"""Writes to the register of partnership activity. Loans and programmes record theirs through here too.
+
+The public services check the actor's permission (activities/rules.py) first; `activity_in_step` and
+the private `_create_many` and `_update` do not, as their callers have checked it over the loan or
+programme work the activity counts.
+"""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -12,7 +17,7 @@ from django_countries import countries
 from museumshare.activities.models import Activity, Partner, PartnerRole, Place, Visibility
 from museumshare.core import audit, geography
 from museumshare.core.models import AuditEntry
-from museumshare.core.services import Actor, person
+from museumshare.core.services import Actor, person, require
 from museumshare.organisations.models import Located, Organisation, Venue
 
 
@@ -47,6 +52,18 @@ class PlaceSpec:
 
 
 PartnerSpec = tuple[Organisation, str]
+
+MAY_NOT_CHANGE = "Only editors at the lead organisation can change or delete this activity."
+
+
+def _require_may_lead(actor: Actor, lead: Organisation | None) -> None:
+    """Refuse an activity led by an organisation the actor does not edit for (administrators may)."""
+    require(
+        actor,
+        "activities.add_activity_for",
+        lead,
+        message=f"You can record activities only for organisations you edit for, not {lead}.",
+    )
 
 
 def partner_roles(lead: Organisation, partners: Iterable[PartnerSpec]) -> dict[int, str]:
@@ -85,6 +102,10 @@ def activity_update(
     places: Sequence[PlaceSpec] | None = None,
 ) -> dict[str, list[Any]]:
     """Change an activity; `partners` and `places`, when given, replace the lists (partners keep their details)."""
+    require(actor, "activities.change_activity", activity, message=MAY_NOT_CHANGE)
+    lead = data.get("lead")
+    if lead is not None and lead.pk != activity.lead_id:
+        _require_may_lead(actor, lead)
     return _update(activity=activity, actor=actor, data=data, partners=partners, places=places)
 
 
@@ -127,18 +148,22 @@ def _current(activity: Activity) -> list[PartnerSpec]:
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, actor: Any) -> None:
+def activity_delete(*, activity: Activity, actor: Actor) -> None:
+    require(actor, "activities.delete_activity", activity, message=MAY_NOT_CHANGE)
     audit.record(actor=actor, action="activity.delete", obj=activity, changes=audit.diff(_describe(activity), {}))
     activity.delete()
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, actor: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+def partner_update(*, partner: Partner, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     """A partner's own details on an activity: its venue and its reach."""
-    before = audit.snapshot(partner, data.keys())
-    for name, value in data.items():
-        setattr(partner, name, value)
-    changes = audit.diff(before, audit.snapshot(partner, data.keys()))
+    require(
+        actor,
+        "activities.change_partner",
+        partner,
+        message="Only editors at the partner or at the lead organisation can change the partner's details.",
+    )
+    changes = audit.assign(partner, data)
     if changes:
         partner.save()
         audit.record(
@@ -160,6 +185,10 @@ def activity_create_many(*, actor: Actor, items: Sequence[ActivityItem]) -> list
     Imports record thousands at once, so the checks that would cost a query an activity (unique
     references, the end-after-start constraint) are made for the whole batch in Python.
     """
+    require(actor, "activities.add_activity", message="Only editors at an organisation can record activities.")
+    leads = {getattr(data.get("lead"), "pk", None): data.get("lead") for data, _, _ in items}
+    for lead in leads.values():
+        _require_may_lead(actor, lead)
     return _create_many(actor=actor, items=items)
 
 

@@ -36,8 +36,8 @@ from museumshare.core import exports, geography
 from museumshare.core.imports import ImportFailed
 from museumshare.core.permissions import is_administrator
 from museumshare.organisations.forms import OrganisationMatcher, organisation_label
-from museumshare.organisations.models import Organisation, Role
-from museumshare.organisations.rules import role_at
+from museumshare.organisations.models import Organisation, OrganisationQuerySet
+from museumshare.organisations.rules import is_editor
 
 PAGE_SIZE = 25
 PARTNERSHIPS_SHOWN = 10
@@ -166,7 +166,7 @@ def _details_link(user: Any, partner: Partner) -> str:
     if not user.has_perm("activities.change_partner", partner):
         return ""
     verb = "Change" if partner.venue_id or partner.visitors is not None or partner.participants is not None else "Add"
-    yours = role_at(user, partner.organisation) in (Role.EDITOR, Role.LEAD)
+    yours = is_editor(user, partner.organisation)
     return f"{verb} your details" if yours else f"{verb} details"
 
 
@@ -264,7 +264,8 @@ class ActivityPage:
             return False
         valid = all([self.form.is_valid(), self.partners.is_valid(), self.places.is_valid()])
         lead = self.form.cleaned_data.get("lead")
-        if lead is not None and not user.has_perm("activities.change_activity", Activity(lead=lead)):
+        # The service refuses it too; asked here to say so on the form, beside the other problems.
+        if lead is not None and not user.has_perm("activities.add_activity_for", lead):
             self.form.add_error("lead", LEAD_REFUSED)
             return False
         return valid
@@ -281,8 +282,7 @@ class ActivityPage:
 
 
 def _default_lead(user: Any) -> Organisation | None:
-    membership = user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).select_related("organisation").first()
-    return membership.organisation if membership else None
+    return Organisation.objects.edited_by(user).first()
 
 
 def _partner_rows(activity: Activity) -> list[dict[str, Any]]:
@@ -405,11 +405,12 @@ IMPORT_RESULT = "activities_import"
 IMPORT_ERRORS_KEPT = 1000
 
 
-def _import_leads(user: Any) -> set[int] | None:
-    """Ids of the organisations whose activities `user` may import; None for any organisation."""
+def _import_leads(user: Any) -> OrganisationQuerySet | None:
+    """The organisations the import page lists as those `user` may import for; None for any.
+    Each row is checked by the import itself (activities.add_activity_for)."""
     if user.is_superuser or is_administrator(user):
         return None
-    return set(user.memberships.filter(role__in=(Role.EDITOR, Role.LEAD)).values_list("organisation_id", flat=True))
+    return Organisation.objects.edited_by(user).order_by("name")
 
 
 def _keep_import(request: HttpRequest, name: str, summary: ImportSummary, *, imported: bool) -> None:
@@ -447,7 +448,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 content=upload.read(),
                 actor=request.user,
                 skip_invalid=form.cleaned_data["skip_invalid"],
-                allowed_leads=_import_leads(request.user),
             )
         except ImportFailed as failure:
             if failure.summary is None:
@@ -458,12 +458,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             _keep_import(request, upload.name, summary, imported=True)
             return redirect("activities:import_done")
-    leads = _import_leads(request.user)
     context = {
         "form": form,
         "failed": failed,
         "file_name": form.cleaned_data["file"].name if failed else "",
-        "organisations": None if leads is None else Organisation.objects.filter(pk__in=leads).order_by("name"),
+        "organisations": _import_leads(request.user),
         "required": REQUIRED_COLUMNS,
         "optional": [column for column in IMPORT_COLUMNS if column not in REQUIRED_COLUMNS],
     }

@@ -73,6 +73,14 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {name: [before.get(name), after.get(name)] for name in names if before.get(name) != after.get(name)}
 
 
+def assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set each of `data` on `obj` (unsaved) and return what that changed, as `diff` gives it."""
+    before = snapshot(obj, data.keys())
+    for name, value in data.items():
+        setattr(obj, name, value)
+    return diff(before, snapshot(obj, data.keys()))
+
+
 def entry(
     *,
     actor: Any,

@@ -37,10 +37,7 @@ def organisation_update(*, organisation: Organisation, actor: Actor, data: dict[
         organisation,
         message="Only editors at the organisation can change its profile.",
     )
-    before = audit.snapshot(organisation, data.keys())
-    for name, value in data.items():
-        setattr(organisation, name, value)
-    changes = audit.diff(before, audit.snapshot(organisation, data.keys()))
+    changes = audit.assign(organisation, data)
     if changes:
         organisation.search_text = organisation.make_search_text()
         organisation.save()
@@ -88,10 +85,7 @@ def contact_create(*, organisation: Organisation, actor: Actor, data: dict[str, 
 @transaction.atomic
 def contact_update(*, contact: Contact, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     _require_manages_contacts(actor, contact.organisation)
-    before = audit.snapshot(contact, data.keys())
-    for name, value in data.items():
-        setattr(contact, name, value)
-    changes = audit.diff(before, audit.snapshot(contact, data.keys()))
+    changes = audit.assign(contact, data)
     if changes:
         contact.save()
         audit.record(actor=actor, action="contact.update", obj=contact, changes=changes)

@@ -14,12 +14,20 @@ from museumshare.activities.models import (
     met_before,
     new_partners,
 )
-from museumshare.activities.services import PlaceSpec, activity_create, activity_create_many, activity_update
+from museumshare.activities.services import (
+    PlaceSpec,
+    activity_create,
+    activity_create_many,
+    activity_delete,
+    activity_update,
+    partner_update,
+)
 from museumshare.core.models import AuditEntry
+from museumshare.core.services import Actor, NotPermitted, System
 from museumshare.organisations.models import Organisation
 
 
-def exhibition(alice: User, lead: Organisation, partner: Organisation, **extra: object) -> Activity:
+def exhibition(actor: Actor, lead: Organisation, partner: Organisation, **extra: object) -> Activity:
     data = {
         "title": "Portraits of the North",
         "kind": Kind.CO_PRODUCED_EXHIBITION,
@@ -29,7 +37,7 @@ def exhibition(alice: User, lead: Organisation, partner: Organisation, **extra: 
         "visibility": Visibility.PARTNERS,
     } | extra
     return activity_create(
-        actor=alice,
+        actor=actor,
         data=data,
         partners=[(partner, PartnerRole.HOST)],
         places=[PlaceSpec(organisation=partner), PlaceSpec(country="FR")],
@@ -98,7 +106,7 @@ def test_work_that_was_cancelled_does_not_make_a_partner_old(
 
 
 def test_first_met_and_met_before_are_one_rule_in_two_shapes(
-    alice: User, portrait_gallery: Organisation, laing: Organisation
+    alice: User, bob: User, portrait_gallery: Organisation, laing: Organisation
 ) -> None:
     school = Organisation.objects.create(
         name="Heaton Manor School", slug="heaton-manor-school", kind="school", nation="England"
@@ -109,7 +117,7 @@ def test_first_met_and_met_before_are_one_rule_in_two_shapes(
     earlier = {"start_date": date(2019, 6, 1), "end_date": date(2019, 9, 1)}
     exhibition(alice, portrait_gallery, laing, external_ref="1", **earlier)
     exhibition(alice, portrait_gallery, school, external_ref="2", status="cancelled", **earlier)
-    exhibition(alice, laing, university, external_ref="3", **earlier)  # not the gallery's work
+    exhibition(bob, laing, university, external_ref="3", **earlier)  # not the gallery's work
     for n, partner in enumerate([laing, school, university]):
         exhibition(alice, portrait_gallery, partner, external_ref=f"2020-{n}")
     this_year = Activity.objects.in_year(2020).involving(portrait_gallery)
@@ -178,3 +186,44 @@ def test_creating_many_at_once_writes_and_records_what_creating_each_one_does(
     assert first == second
     with pytest.raises(ValidationError, match="already used: many"):
         activity_create_many(actor=alice, items=[(data | {"external_ref": "many"}, [], [])])
+
+
+def test_someone_who_edits_nowhere_may_record_no_activity_whatever_they_send(charlie: User) -> None:
+    with pytest.raises(NotPermitted, match="Only editors at an organisation can record activities"):
+        activity_create(actor=charlie, data={})
+
+    assert not AuditEntry.objects.filter(action="activity.create").exists()
+
+
+def test_an_editor_records_only_for_organisations_they_edit_for(
+    alice: User, bob: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    with pytest.raises(NotPermitted, match="only for organisations you edit for, not Laing Art Gallery"):
+        exhibition(alice, laing, portrait_gallery)
+    activity = exhibition(alice, portrait_gallery, laing)
+
+    with pytest.raises(NotPermitted, match="not Laing Art Gallery"):
+        activity_update(activity=activity, actor=alice, data={"lead": laing})
+    with pytest.raises(NotPermitted, match="Only editors at the lead organisation"):
+        activity_update(activity=activity, actor=bob, data={"visitors": 1})
+    with pytest.raises(NotPermitted, match="Only editors at the lead organisation"):
+        activity_delete(activity=activity, actor=bob)
+    assert Activity.objects.get(pk=activity.pk).lead == portrait_gallery
+
+
+def test_a_partners_editor_changes_their_own_details_and_nobody_elses(
+    alice: User, bob: User, charlie: User, portrait_gallery: Organisation, laing: Organisation
+) -> None:
+    activity = exhibition(alice, portrait_gallery, laing)
+    laings, gallerys = activity.partners.get(organisation=laing), activity.partners.get(organisation=portrait_gallery)
+
+    assert partner_update(partner=laings, actor=bob, data={"visitors": 1200}) == {"visitors": [None, 1200]}
+    for actor, partner in ((bob, gallerys), (charlie, laings)):
+        with pytest.raises(NotPermitted, match="Only editors at the partner or at the lead"):
+            partner_update(partner=partner, actor=actor, data={"visitors": 1})
+
+
+def test_the_system_records_for_any_organisation(laing: Organisation) -> None:
+    activity = exhibition(System("command-line import"), laing, laing)
+
+    assert AuditEntry.objects.get(action="activity.create", object_id=str(activity.pk)).who == "command-line import"
