@@ -11,38 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from museumshare.activities.models import Activity
 from museumshare.organisations.models import Organisation
 from museumshare.programmes import rules as programme_rules
-
-
-class ActivityPermission(BasePermission):
-    message = "Only editors at the lead organisation can change or delete this activity."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method == "POST" and not request.user.has_perm("activities.add_activity"):
-            self.message = "Only editors at an organisation can record activities."
-            return False
-        return True
-
-    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        perm = "activities.delete_activity" if request.method == "DELETE" else "activities.change_activity"
-        return request.user.has_perm(perm, obj)
-
-
-def require_may_lead(request: Request, organisation: Organisation) -> None:
-    """Refuse an activity led by an organisation the user does not edit for (administrators may)."""
-    if not request.user.has_perm("activities.change_activity", Activity(lead=organisation)):
-        raise PermissionDenied(f"You can record activities only for organisations you edit for, not {organisation}.")
-
-
-class OrganisationPermission(BasePermission):
-    message = "Only editors at the organisation can change its profile."
-
-    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        return request.method in SAFE_METHODS or request.user.has_perm("organisations.change_organisation", obj)
 
 
 class OpportunityPermission(BasePermission):

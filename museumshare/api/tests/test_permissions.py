@@ -157,6 +157,28 @@ def test_a_lead_cannot_be_handed_to_an_organisation_the_editor_does_not_edit_for
     assert Activity.objects.get(pk=activity.pk).lead != laing
 
 
+def test_the_apis_refusals_are_the_services_in_their_words(
+    api_as: ApiAs, exhibition: Exhibition, portrait_gallery: Organisation
+) -> None:
+    activity = exhibition(Visibility.PUBLIC)
+    body = {"title": "A talk", "kind": "advice", "lead": portrait_gallery.pk, "start_date": "2024-05-01"}
+    charlie = api_as("charlie")
+
+    refusals = [
+        charlie.post("/api/v1/activities/", body, format="json"),
+        charlie.patch(f"/api/v1/activities/{activity.pk}/", {"title": "Mine"}, format="json"),
+        charlie.delete(f"/api/v1/activities/{activity.pk}/"),
+        charlie.patch(f"/api/v1/organisations/{portrait_gallery.pk}/", {"offers_loans": "Mine"}, format="json"),
+    ]
+
+    assert [(response.status_code, response.json()["detail"]) for response in refusals] == [
+        (403, "Only editors at an organisation can record activities."),
+        (403, "Only editors at the lead organisation can change or delete this activity."),
+        (403, "Only editors at the lead organisation can change or delete this activity."),
+        (403, "Only editors at the organisation can change its profile."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("organisation", "editors"),
     [("portrait_gallery", {"alice", "admin"}), ("laing", {"bob", "admin"})],
