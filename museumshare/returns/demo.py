@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from museumshare.core import years
+from museumshare.core.services import System
 from museumshare.returns import services
 from museumshare.returns.models import ReportingYear
 
@@ -12,6 +13,7 @@ def load_demo_round(today: date | None = None) -> ReportingYear | None:
     if ReportingYear.objects.exists():
         return None
     today = today or date.today()
-    year = services.year_create(actor=None, year=years.of(today) - 1, deadline=today + timedelta(days=45))
-    services.year_open(year=year, actor=None)
+    demo = System("demo")
+    year = services.year_create(actor=demo, year=years.of(today) - 1, deadline=today + timedelta(days=45))
+    services.year_open(year=year, actor=demo)
     return year

@@ -12,7 +12,7 @@ from museumshare.core import years
 from museumshare.core.files import UploadValidator
 from museumshare.organisations.models import Organisation
 from museumshare.returns import services
-from museumshare.returns.models import ReportingYear, ReturnValue, YearStatus, whole
+from museumshare.returns.models import ReportingYear, ReturnValue, whole
 
 DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEADLINE_ERRORS = {"invalid": "Enter a real date, like 30 June 2025."}
@@ -220,7 +220,7 @@ class YearEditForm(forms.Form):
         field.queryset = Organisation.objects.filter(
             Q(pk__in=Organisation.objects.national_bodies()) | Q(pk__in=asked)
         ).order_by("name")
-        if year.status == YearStatus.OPEN:
+        if year.is_open():
             field.help_text = "An organisation you tick now gets its return at once, prefilled from the register."
 
     def clean_reminder_days(self) -> str:

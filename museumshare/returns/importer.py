@@ -35,6 +35,7 @@ from openpyxl import Workbook
 from museumshare.core import audit, exports, imports, years
 from museumshare.core.console import OnRow
 from museumshare.core.imports import ImportFailed, Problem
+from museumshare.core.services import Actor, allowed, person
 from museumshare.core.tables import column_key, read_table
 from museumshare.core.text import LONG_TEXT, no_control_characters_but_line_breaks
 from museumshare.organisations.forms import OrganisationMatcher
@@ -112,7 +113,7 @@ class Checker:
             problem("year", str(exc) if text else "Enter the reporting year, like 2019/20.")
         else:
             existing = self.years.get(year)
-            if existing is not None and existing.status == YearStatus.OPEN:
+            if existing is not None and existing.is_open():
                 problem("year", f"{existing.label} is open for returns: its returns are completed on museumshare.")
                 year = None
         code = record.get("indicator", "").strip()
@@ -163,13 +164,14 @@ def _applies(indicator: Indicator, year: int) -> bool:
     )
 
 
-def _may_import(actor: Any) -> None:
-    if actor is not None and not actor.has_perm("returns.manage_years"):
+def _may_import(actor: Actor) -> None:
+    # Refused as every import refusal is, so the command says why rather than failing.
+    if not allowed(actor, "returns.manage_years"):
         raise ImportFailed("Only analysts can import returns.")
 
 
 def import_returns_content(
-    *, name: str, content: bytes, status: str = ReturnStatus.APPROVED, actor: Any = None, on_row: OnRow | None = None
+    *, name: str, content: bytes, actor: Actor, status: str = ReturnStatus.APPROVED, on_row: OnRow | None = None
 ) -> ImportSummary:
     """Import the file `name` whose bytes are `content`; see the module docstring for the rules.
 
@@ -213,7 +215,7 @@ def import_returns_content(
     return summary
 
 
-def _year(year: int, actor: Any, summary: ImportSummary) -> ReportingYear:
+def _year(year: int, actor: Actor, summary: ImportSummary) -> ReportingYear:
     found = ReportingYear.objects.filter(year=year).first()
     if found is not None:
         return found
@@ -223,13 +225,12 @@ def _year(year: int, actor: Any, summary: ImportSummary) -> ReportingYear:
     return created
 
 
-def _write(members: list[Row], *, status: str, actor: Any, source_name: str, summary: ImportSummary) -> None:
+def _write(members: list[Row], *, status: str, actor: Actor, source_name: str, summary: ImportSummary) -> None:
     first = members[0]
     year = _year(first.year, actor, summary)
     year.organisations.add(first.organisation)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    # As return_approve does: an approved return in a year that is not open is locked at once.
-    wanted = ReturnStatus.LOCKED if status == ReturnStatus.APPROVED and year.status != YearStatus.OPEN else status
+    user = person(actor)
+    wanted = year.approved_status() if status == ReturnStatus.APPROVED else status
     return_, created = Return.objects.select_for_update().get_or_create(
         organisation=first.organisation, year=year, defaults={"status": wanted}
     )
@@ -274,7 +275,7 @@ def _write(members: list[Row], *, status: str, actor: Any, source_name: str, sum
 
 
 def import_returns(
-    *, path: Path, status: str = ReturnStatus.APPROVED, actor: Any = None, on_row: OnRow | None = None
+    *, path: Path, actor: Actor, status: str = ReturnStatus.APPROVED, on_row: OnRow | None = None
 ) -> ImportSummary:
     """Import the CSV or Excel file at `path`; ImportFailed, with every problem by row, writes nothing."""
     try:

@@ -69,6 +69,24 @@ class ReportingYear(models.Model):
     def reminder_day_list(self) -> list[int]:
         return sorted({int(day) for day in self.reminder_days.split(",") if day.strip().isdigit()}, reverse=True)
 
+    # The steps of a year, each asked by its service, the year's page and the report's publish page.
+
+    def may_open(self) -> bool:
+        """Not open yet, or closed and opened again to change what it locked."""
+        return self.status in (YearStatus.NOT_OPEN, YearStatus.CLOSED)
+
+    def is_open(self) -> bool:
+        """Open for returns: the organisations complete theirs, and only an open year can be closed."""
+        return self.status == YearStatus.OPEN
+
+    def returns_are_final(self) -> bool:
+        """Closed or published: no return of the year can change, so its report can be published."""
+        return self.status in (YearStatus.CLOSED, YearStatus.PUBLISHED)
+
+    def approved_status(self) -> "ReturnStatus":
+        """What a return becomes when approved (or imported as approved): locked at once unless the year is open."""
+        return ReturnStatus.APPROVED if self.is_open() else ReturnStatus.LOCKED
+
 
 class Section(models.TextChoices):
     """The sections of the return, as the Museum Partnership Report groups its figures."""
@@ -137,6 +155,7 @@ class ReturnQuerySet(models.QuerySet["Return"]):
     def visible_to(self, user: Any) -> "ReturnQuerySet":
         """What `user` may see: their own organisations' returns; every return for analysts and
         administrators; anyone, the approved returns of a published year."""
+        # Return.is_published is the same rule for one return.
         published = Q(year__status=YearStatus.PUBLISHED, status__in=FINAL)
         if sees_everything(user):
             return self
@@ -187,7 +206,14 @@ class Return(models.Model):
         return reverse("returns:detail", args=[self.year.slug, self.organisation.slug])
 
     def is_editable(self) -> bool:
-        return self.status in EDITABLE and self.year.status == YearStatus.OPEN
+        return self.status in EDITABLE and self.year.is_open()
+
+    def awaits_review(self) -> bool:
+        return self.status == ReturnStatus.SUBMITTED
+
+    def is_published(self) -> bool:
+        """Approved in a published year, so anyone may see it (as ReturnQuerySet.visible_to filters)."""
+        return self.year.status == YearStatus.PUBLISHED and self.status in FINAL
 
 
 class Source(models.TextChoices):

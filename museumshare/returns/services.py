@@ -8,14 +8,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from museumshare.accounts.models import PlatformGroup
 from museumshare.core import audit
-from museumshare.organisations.models import Organisation, Role
+from museumshare.core.services import Actor, Refused, person, require
+from museumshare.organisations.models import Membership, Organisation, Role
 from museumshare.returns import derive
 from museumshare.returns.models import (
     EDITABLE,
@@ -34,10 +34,6 @@ from museumshare.returns.models import (
 
 # A value this far from the organisation's previous year asks for a note.
 CHANGE_WARNING = Decimal("0.5")
-
-
-class Refused(ValidationError):
-    """A step that is not allowed now; `messages` say why, in words for the person trying it."""
 
 
 def clean_value(indicator: Indicator, text: Any) -> Decimal | None:
@@ -76,7 +72,7 @@ def _email(recipients: Iterable[str], subject: str, body: str) -> None:
 def lead_emails(organisation: Organisation) -> list[str]:
     """Who hears about a return: the organisation's partnership leads, or its editors if it has none."""
     memberships = list(
-        organisation.memberships.filter(role__in=(Role.LEAD, Role.EDITOR), user__is_active=True).select_related("user")
+        Membership.objects.editing().filter(organisation=organisation, user__is_active=True).select_related("user")
     )
     leads = [m.user.email for m in memberships if m.role == Role.LEAD]
     return sorted(leads or [m.user.email for m in memberships])
@@ -87,14 +83,12 @@ def _analyst_emails() -> list[str]:
     return sorted(group.user_set.filter(is_active=True).values_list("email", flat=True)) if group else []
 
 
-def _event(return_: Return, actor: Any, status: str, comment: str = "") -> None:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    ReturnEvent.objects.create(annual_return=return_, status=status, actor=user, comment=comment.strip())
+def _event(return_: Return, actor: Actor, status: str, comment: str = "") -> None:
+    ReturnEvent.objects.create(annual_return=return_, status=status, actor=person(actor), comment=comment.strip())
 
 
-def _may_manage_years(actor: Any) -> None:
-    if actor is not None and not actor.has_perm("returns.manage_years"):
-        raise PermissionDenied("Only analysts can run the collection.")
+def _may_manage_years(actor: Actor) -> None:
+    require(actor, "returns.manage_years", message="Only analysts can run the collection.")
 
 
 # Reporting years
@@ -107,7 +101,7 @@ def asked_by_default() -> list[Organisation]:
 
 @transaction.atomic
 def year_create(
-    *, actor: Any, year: int, deadline: date | None = None, organisations: Iterable[Organisation] | None = None
+    *, actor: Actor, year: int, deadline: date | None = None, organisations: Iterable[Organisation] | None = None
 ) -> ReportingYear:
     _may_manage_years(actor)
     if ReportingYear.objects.filter(year=year).exists():
@@ -124,7 +118,7 @@ def year_create(
 
 
 @transaction.atomic
-def year_update(*, year: ReportingYear, actor: Any, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+def year_update(*, year: ReportingYear, actor: Actor, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     _may_manage_years(actor)
     # Change what is saved now, not what the caller read earlier (its status may be out of date).
     year = ReportingYear.objects.select_for_update().get(pk=year.pk)
@@ -140,27 +134,28 @@ def year_update(*, year: ReportingYear, actor: Any, data: Mapping[str, Any]) -> 
     changes = audit.diff(before, after)
     if changes:
         audit.record(actor=actor, action="reporting_year.update", obj=year, changes=changes)
-    if year.status == YearStatus.OPEN:
+    if year.is_open():
         # An organisation asked once the year is open starts its return now, as opening would have.
         for organisation in year.organisations.exclude(returns__year=year).order_by("name"):
             _start_return(year, organisation, actor, "Asked for a return while the year was open")
     return changes
 
 
-def _start_return(year: ReportingYear, organisation: Organisation, actor: Any, why: str) -> Return:
+def _start_return(year: ReportingYear, organisation: Organisation, actor: Actor, why: str) -> Return:
+    # Whoever runs the collection starts the return for the organisation: no editor's permission asked.
     return_ = Return.objects.create(organisation=organisation, year=year)
     _event(return_, actor, ReturnStatus.DRAFT, f"{why}, prefilled from the register.")
-    return_prefill(return_=return_, actor=actor)
+    _prefill(return_, actor)
     return return_
 
 
 @transaction.atomic
-def year_open(*, year: ReportingYear, actor: Any) -> int:
+def year_open(*, year: ReportingYear, actor: Actor) -> int:
     """Open the year for returns: every asked organisation gets its return, prefilled from the register.
     Returns how many returns were started."""
     _may_manage_years(actor)
     year = ReportingYear.objects.select_for_update().get(pk=year.pk)
-    if year.status not in (YearStatus.NOT_OPEN, YearStatus.CLOSED):
+    if not year.may_open():
         raise Refused(f"{year.label} is {year.get_status_display().lower()}: it cannot be opened.")
     before = year.status
     year.status = YearStatus.OPEN
@@ -183,11 +178,11 @@ def year_open(*, year: ReportingYear, actor: Any) -> int:
 
 
 @transaction.atomic
-def year_close(*, year: ReportingYear, actor: Any) -> int:
+def year_close(*, year: ReportingYear, actor: Actor) -> int:
     """Close the year: approved returns lock. Returns how many locked."""
     _may_manage_years(actor)
     year = ReportingYear.objects.select_for_update().get(pk=year.pk)
-    if year.status != YearStatus.OPEN:
+    if not year.is_open():
         raise Refused(f"{year.label} is not open, so it cannot be closed.")
     year.status = YearStatus.CLOSED
     year.save(update_fields=["status"])
@@ -201,7 +196,7 @@ def year_close(*, year: ReportingYear, actor: Any) -> int:
 
 
 @transaction.atomic
-def year_publish(*, year: ReportingYear, actor: Any) -> None:
+def year_publish(*, year: ReportingYear, actor: Actor) -> None:
     """Publish the year: its locked returns may be seen by anyone."""
     _may_manage_years(actor)
     year = ReportingYear.objects.select_for_update().get(pk=year.pk)
@@ -221,9 +216,13 @@ def indicators_for(return_: Return) -> list[Indicator]:
 
 
 @transaction.atomic
-def return_prefill(*, return_: Return, actor: Any) -> int:
+def return_prefill(*, return_: Return, actor: Actor) -> int:
     """Put the register's value beside every indicator, and take it as the value wherever nobody has
     entered or imported one. Returns how many values changed."""
+    return _prefill(_for_change(actor, return_), actor)
+
+
+def _prefill(return_: Return, actor: Actor) -> int:
     indicators = indicators_for(return_)
     derived = derive.derive(return_.organisation, return_.year.year, [i.rule for i in indicators if i.rule])
     existing = {v.indicator_id: v for v in return_.values.all()}
@@ -269,29 +268,35 @@ class Check:
     warnings: dict[str, str] = field(default_factory=dict)
 
 
-def _may_change(actor: Any, return_: Return) -> None:
-    if actor is not None and not actor.has_perm("returns.change_return", return_):
-        raise PermissionDenied("Only editors at the organisation can change its return.")
+def _locked(return_: Return) -> Return:
+    """The return as saved now, held until the step is done (what the caller read may be out of date)."""
+    return Return.objects.select_for_update().select_related("year", "organisation").get(pk=return_.pk)
+
+
+def _for_change(actor: Actor, return_: Return) -> Return:
+    """The return, locked, once `actor` may change it and it may be changed now."""
+    require(actor, "returns.change_return", return_, message="Only editors at the organisation can change its return.")
+    return_ = _locked(return_)
     if not return_.is_editable():
         raise Refused(
             f"This return is {return_.get_status_display().lower()} and {return_.year.label} is "
             f"{return_.year.get_status_display().lower()}: it cannot be changed now."
         )
+    return return_
 
 
 @transaction.atomic
 def return_save(
     *,
     return_: Return,
-    actor: Any,
+    actor: Actor,
     entries: Mapping[str, Entry],
     comments: str | None = None,
     source: str = Source.ENTERED,
 ) -> dict[str, list[Any]]:
     """Save values by indicator code, all or none: a ValidationError names every code that is wrong.
     A value that differs from the register's needs a reason."""
-    return_ = Return.objects.select_for_update().select_related("year", "organisation").get(pk=return_.pk)
-    _may_change(actor, return_)
+    return_ = _for_change(actor, return_)
     values = {v.indicator.code: v for v in return_.values.select_related("indicator")}
     errors: dict[str, str] = {}
     cleaned: dict[str, Decimal | None] = {}
@@ -308,9 +313,9 @@ def return_save(
         if row.derived is not None and cleaned[code] != row.derived and not entry.reason.strip():
             errors[code] = f"Say why the value differs from the register's ({whole(row.derived)} {row.indicator.unit})."
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
     changes: dict[str, list[Any]] = {}
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = person(actor)
     for code, entry in entries.items():
         row = values[code]
         before = audit.snapshot(row, ("value", "reason", "note"))
@@ -365,15 +370,14 @@ def return_check(return_: Return) -> Check:
 
 
 @transaction.atomic
-def return_submit(*, return_: Return, actor: Any, comment: str = "") -> Return:
-    return_ = Return.objects.select_for_update().select_related("year", "organisation").get(pk=return_.pk)
-    _may_change(actor, return_)
+def return_submit(*, return_: Return, actor: Actor, comment: str = "") -> Return:
+    return_ = _for_change(actor, return_)
     check = return_check(return_)
     if check.errors:
         raise Refused(check.errors)
     before = return_.status
     return_.status = ReturnStatus.SUBMITTED
-    return_.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    return_.submitted_by = person(actor)
     return_.submitted_at = timezone.now()
     return_.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     _event(return_, actor, ReturnStatus.SUBMITTED, comment)
@@ -386,18 +390,19 @@ def return_submit(*, return_: Return, actor: Any, comment: str = "") -> Return:
     return return_
 
 
-def _may_review(actor: Any, return_: Return) -> None:
-    if actor is not None and not actor.has_perm("returns.review_return", return_):
-        raise PermissionDenied("Only analysts can review returns.")
-    if return_.status != ReturnStatus.SUBMITTED:
+def _for_review(actor: Actor, return_: Return) -> Return:
+    """The return, locked, once `actor` may review it and it is waiting for review."""
+    require(actor, "returns.review_return", return_, message="Only analysts can review returns.")
+    return_ = _locked(return_)
+    if not return_.awaits_review():
         raise Refused(f"This return is {return_.get_status_display().lower()}, not waiting for review.")
+    return return_
 
 
 @transaction.atomic
-def return_send_back(*, return_: Return, actor: Any, comment: str) -> Return:
+def return_send_back(*, return_: Return, actor: Actor, comment: str) -> Return:
     """Return it to the organisation for changes, saying what to change."""
-    return_ = Return.objects.select_for_update().select_related("year", "organisation").get(pk=return_.pk)
-    _may_review(actor, return_)
+    return_ = _for_review(actor, return_)
     if not comment.strip():
         raise Refused({"comment": "Say what the organisation should change."})
     return_.status = ReturnStatus.RETURNED
@@ -415,13 +420,11 @@ def return_send_back(*, return_: Return, actor: Any, comment: str) -> Return:
 
 
 @transaction.atomic
-def return_approve(*, return_: Return, actor: Any, comment: str = "") -> Return:
+def return_approve(*, return_: Return, actor: Actor, comment: str = "") -> Return:
     """Approve it; in a year already closed it locks at once."""
-    return_ = Return.objects.select_for_update().select_related("year", "organisation").get(pk=return_.pk)
-    _may_review(actor, return_)
-    closed = return_.year.status != YearStatus.OPEN
-    return_.status = ReturnStatus.LOCKED if closed else ReturnStatus.APPROVED
-    return_.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    return_ = _for_review(actor, return_)
+    return_.status = return_.year.approved_status()
+    return_.approved_by = person(actor)
     return_.approved_at = timezone.now()
     return_.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     _event(return_, actor, return_.status, comment)
@@ -444,9 +447,10 @@ class ReminderSummary:
     no_one_to_tell: list[str] = field(default_factory=list)
 
 
-def send_return_reminders(*, today: date | None = None) -> ReminderSummary:
+def send_return_reminders(*, actor: Actor, today: date | None = None) -> ReminderSummary:
     """Email the leads of every organisation whose return in an open year is not yet submitted, on
     each of the year's reminder days before its deadline; at most once a day a return."""
+    _may_manage_years(actor)
     today = today or date.today()
     summary = ReminderSummary()
     for year in ReportingYear.objects.filter(status=YearStatus.OPEN, deadline__isnull=False):
@@ -463,6 +467,12 @@ def send_return_reminders(*, today: date | None = None) -> ReminderSummary:
                 with transaction.atomic():
                     ReturnReminder.objects.create(
                         annual_return=return_, sent_on=today, recipients="\n".join(recipients)
+                    )
+                    audit.record(
+                        actor=actor,
+                        action="return.remind",
+                        obj=return_,
+                        changes={"reminded": [None, today.isoformat()], "recipients": [None, len(recipients)]},
                     )
                     when = "tomorrow" if days_left == 1 else f"in {days_left} days"
                     send_mail(

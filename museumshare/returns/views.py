@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from museumshare.core import exports, years
 from museumshare.core.forms import add_errors
+from museumshare.core.services import Refused
 from museumshare.organisations.models import Organisation
-from museumshare.organisations.rules import is_member
 from museumshare.returns import services
 from museumshare.returns.forms import (
     ApproveForm,
@@ -167,7 +167,7 @@ def _next_step(user: Any, return_: Return) -> str:
     """What happens next to the return, for `user`, in a sentence."""
     status, year = return_.status, return_.year
     if status in EDITABLE:
-        if year.status != YearStatus.OPEN:
+        if not year.is_open():
             return f"Not submitted: {year.label} is {year.get_status_display().lower()}."
         again = " again" if status == ReturnStatus.RETURNED else ""
         if user.has_perm("returns.change_return", return_):
@@ -186,9 +186,7 @@ def _actions(user: Any, return_: Return) -> dict[str, bool]:
     changeable = _may_change(user, return_)
     return {
         "can_change": changeable,
-        "can_review": bool(
-            user.has_perm("returns.review_return", return_) and return_.status == ReturnStatus.SUBMITTED
-        ),
+        "can_review": bool(user.has_perm("returns.review_return", return_) and return_.awaits_review()),
     }
 
 
@@ -232,9 +230,8 @@ def return_detail(request: HttpRequest, year: str, organisation: str) -> HttpRes
     return_ = _get_visible_return(request, year, organisation)
     check = services.return_check(return_) if return_.status in (*EDITABLE, ReturnStatus.SUBMITTED) else None
     rows = _rows(return_, check)
-    user: Any = request.user
     # Who did what, and what they said, is for the organisation and the analysts, not the public.
-    insider = bool(user.has_perm("returns.review_return", return_) or is_member(user, return_.organisation))
+    insider = request.user.has_perm("returns.view_review", return_)
     context = {
         "return": return_,
         "sections": _sections(rows),
@@ -308,7 +305,7 @@ def return_submit(request: HttpRequest, year: str, organisation: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.return_submit(return_=return_, actor=request.user, comment=form.cleaned_data["comment"])
-        except services.Refused:
+        except Refused:
             messages.error(request, "Your return cannot be submitted yet: put right the problems below first.")
         else:
             messages.success(
@@ -400,7 +397,7 @@ def return_review(request: HttpRequest, year: str, organisation: str) -> HttpRes
     return_ = _get_visible_return(request, year, organisation)
     if not request.user.has_perm("returns.review_return", return_):
         raise PermissionDenied("Only analysts can review returns.")
-    if return_.status != ReturnStatus.SUBMITTED:
+    if not return_.awaits_review():
         messages.info(request, f"This return is {return_.get_status_display().lower()}, not waiting for review.")
         return redirect(return_)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -414,7 +411,7 @@ def return_review(request: HttpRequest, year: str, organisation: str) -> HttpRes
                 services.return_approve(return_=return_, actor=request.user, comment=comment)
             else:
                 services.return_send_back(return_=return_, actor=request.user, comment=comment)
-        except services.Refused as refused:
+        except Refused as refused:
             add_errors(form, refused)
         else:
             if action == "approve":
@@ -576,13 +573,13 @@ def year_edit(request: HttpRequest, year: str) -> HttpResponse:
 
 def _steps(year: ReportingYear) -> list[dict[str, str]]:
     """The steps the year can take now, each a button on its progress page."""
-    labels = {
-        YearStatus.NOT_OPEN: [("open", "Open for returns")],
-        YearStatus.OPEN: [("close", "Close the year")],
-        YearStatus.CLOSED: [("open", "Open again")],
-        YearStatus.PUBLISHED: [],
-    }
-    return [{"step": step, "label": label} for step, label in labels[YearStatus(year.status)]]
+    steps = []
+    if year.may_open():
+        again = year.status == YearStatus.CLOSED
+        steps.append({"step": "open", "label": "Open again" if again else "Open for returns"})
+    if year.is_open():
+        steps.append({"step": "close", "label": "Close the year"})
+    return steps
 
 
 def _returns(n: int, kind: str) -> str:
@@ -659,7 +656,7 @@ def year_step(request: HttpRequest, year: str, step: str) -> HttpResponse:
                 f"{reporting_year.label} is closed: {locked:,} approved return{'s' if locked != 1 else ''} locked. "
                 "Publish its report when its figures are ready to be seen."
             )
-    except services.Refused as refused:
+    except Refused as refused:
         for problem in refused.messages:
             messages.error(request, problem)
     else:

@@ -259,7 +259,9 @@ def build_world(cast: dict[str, User], portrait_gallery: Organisation, laing: Or
     # and an open year in which alice's Gallery has its return under way.
     ref = portrait_gallery.external_id
     rows = [f"{ref},{year}/{(year + 1) % 100:02d},audience_uk,{1000 + year}" for year in (DRAFT_YEAR, PUBLISHED_YEAR)]
-    import_returns_content(name="returns.csv", content="\n".join(["organisation,year,indicator,value", *rows]).encode())
+    import_returns_content(
+        name="returns.csv", content="\n".join(["organisation,year,indicator,value", *rows]).encode(), actor=analyst
+    )
     world["published_version"] = report_services.report_publish(
         year=portrait_gallery.returns.get(year__year=PUBLISHED_YEAR).year, actor=analyst
     )

@@ -7,8 +7,11 @@ between. They are split between two museums' returns to show that the report add
 
 import pytest
 
+from museumshare.core.services import System
 from museumshare.organisations.models import Organisation
 from museumshare.returns.importer import import_returns_content
+
+COMMAND_LINE = System("command-line import")
 
 ROWS = [
     # organisation, year, indicator, value
@@ -33,5 +36,5 @@ def published_figures(register: dict[str, Organisation]) -> tuple[Organisation, 
     first, second = Organisation.objects.national_bodies().order_by("name")[:2]
     refs = {"A": first.external_id, "B": second.external_id}
     lines = ["organisation,year,indicator,value"] + [f"{refs[o]},{y},{code},{v}" for o, y, code, v in ROWS]
-    import_returns_content(name="returns.csv", content="\n".join(lines).encode())
+    import_returns_content(name="returns.csv", content="\n".join(lines).encode(), actor=COMMAND_LINE)
     return first, second

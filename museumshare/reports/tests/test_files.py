@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from museumshare.accounts.models import User
+from museumshare.core.services import System
 from museumshare.organisations.models import Organisation
 from museumshare.reports import files, pdf
 from museumshare.reports.compute import ATTRIBUTION, LICENCE, compute
@@ -17,6 +18,8 @@ from museumshare.reports.tests.conftest import ROWS
 from museumshare.returns.importer import import_returns_content
 from museumshare.returns.models import Indicator, ReportingYear
 from museumshare.returns.services import year_create
+
+COMMAND_LINE = System("command-line import")
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +33,7 @@ def import_rows(rows: list[tuple[str, str, str, int]]) -> None:
     first, second = Organisation.objects.national_bodies().order_by("name")[:2]
     refs = {"A": first.external_id, "B": second.external_id}
     lines = ["organisation,year,indicator,value"] + [f"{refs[o]},{y},{code},{v}" for o, y, code, v in rows]
-    import_returns_content(name="returns.csv", content="\n".join(lines).encode())
+    import_returns_content(name="returns.csv", content="\n".join(lines).encode(), actor=COMMAND_LINE)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from museumshare.conftest import write_sample
 from museumshare.core import years
 from museumshare.core.imports import ImportFailed
 from museumshare.core.models import AuditEntry
+from museumshare.core.services import System
 from museumshare.core.tables import read_table
 from museumshare.organisations.forms import OrganisationMatcher
 from museumshare.organisations.importer import import_organisations
@@ -27,6 +28,8 @@ from museumshare.organisations.models import Organisation
 from museumshare.returns import services
 from museumshare.returns.importer import COLUMNS, import_returns, import_returns_content
 from museumshare.returns.models import Indicator, ReportingYear, Return, ReturnStatus, ReturnValue, Source, YearStatus
+
+COMMAND_LINE = System("command-line import")
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "returns-spreadsheets.md"
 HEADER = "organisation,year,indicator,value,note\n"
@@ -121,7 +124,7 @@ def test_it_reads_an_excel_workbook_with_headers_as_people_write_them(
     sheet.append(["MM.DOMUS.SE073", "2019/2020", "display_loans", "1,250"])
     book.save(tmp_path / "returns.xlsx")
 
-    summary = import_returns(path=tmp_path / "returns.xlsx")
+    summary = import_returns(path=tmp_path / "returns.xlsx", actor=COMMAND_LINE)
 
     assert (summary.format, summary.created) == ("Excel", 2)
     assert values()[("mm.domus.SE073", 2019, "display_loans")][0] == 1250
@@ -129,7 +132,7 @@ def test_it_reads_an_excel_workbook_with_headers_as_people_write_them(
 
 @pytest.mark.parametrize("status", [ReturnStatus.SUBMITTED, ReturnStatus.DRAFT])
 def test_the_returns_take_the_status_asked_for(register: dict[str, Organisation], tmp_path: Path, status: str) -> None:
-    import_returns(path=write(tmp_path, GOOD), status=status)
+    import_returns(path=write(tmp_path, GOOD), status=status, actor=COMMAND_LINE)
 
     assert set(Return.objects.values_list("status", flat=True)) == {status}
 
@@ -168,7 +171,7 @@ def test_every_row_with_an_error_is_named_and_nothing_is_written(
     )
 
     with pytest.raises(ImportFailed, match="8 of 12 rows have errors, so nothing was imported") as failure:
-        import_returns(path=path)
+        import_returns(path=path, actor=COMMAND_LINE)
 
     assert problems(failure) == [
         (6, "year", "'2019/21' is not a reporting year: the second year must follow the first."),
@@ -189,7 +192,9 @@ def test_a_name_two_organisations_share_is_an_error(register: dict[str, Organisa
     import_organisations(path=write_sample(tmp_path / "sample.csv", {"mm.Mus70Cal.022", "mm.Mus70Cal.005"}))
 
     with pytest.raises(ImportFailed) as failure:
-        import_returns(path=write(tmp_path, ['"Public Library & Museum (Camborne)",2019/20,display_loans,1,']))
+        import_returns(
+            path=write(tmp_path, ['"Public Library & Museum (Camborne)",2019/20,display_loans,1,']), actor=COMMAND_LINE
+        )
 
     assert problems(failure) == [
         (
@@ -199,7 +204,7 @@ def test_a_name_two_organisations_share_is_an_error(register: dict[str, Organisa
             "Choose one from the list, or give its id.",
         )
     ]
-    import_returns(path=write(tmp_path, ["mm.Mus70Cal.022,2019/20,display_loans,1,"]))
+    import_returns(path=write(tmp_path, ["mm.Mus70Cal.022,2019/20,display_loans,1,"]), actor=COMMAND_LINE)
     assert Return.objects.get().organisation.external_id == "mm.Mus70Cal.022"
 
 
@@ -210,7 +215,7 @@ def test_a_year_open_for_returns_is_not_imported_into(
     services.year_open(year=year, actor=analyst)
 
     with pytest.raises(ImportFailed) as failure:
-        import_returns(path=write(tmp_path, GOOD[:1]))
+        import_returns(path=write(tmp_path, GOOD[:1]), actor=COMMAND_LINE)
 
     assert problems(failure) == [(2, "year", "2019/20 is open for returns: its returns are completed on museumshare.")]
 
@@ -224,7 +229,8 @@ def test_only_analysts_import(register: dict[str, Organisation], alice: User, tm
 def test_a_file_without_the_columns_is_refused(register: dict[str, Organisation], tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match=r"The header is missing the column\(s\): value."):
         import_returns(
-            path=write(tmp_path, ["National Portrait Gallery,2019/20,display_loans"], "organisation,year,indicator\n")
+            path=write(tmp_path, ["National Portrait Gallery,2019/20,display_loans"], "organisation,year,indicator\n"),
+            actor=COMMAND_LINE,
         )
 
 
@@ -234,7 +240,7 @@ def test_the_guides_example_imports(register: dict[str, Organisation], tmp_path:
     path = tmp_path / "example.csv"
     path.write_text(example.group(1), encoding="utf-8")
 
-    summary = import_returns(path=path)
+    summary = import_returns(path=path, actor=COMMAND_LINE)
 
     assert summary.errors == []
     assert summary.values_written == summary.rows_read
@@ -282,7 +288,7 @@ def test_the_command_refuses_an_unknown_person_and_status(register: dict[str, Or
 
 
 def test_an_exported_year_imports_back_as_it_was(register: dict[str, Organisation], tmp_path: Path) -> None:
-    import_returns(path=write(tmp_path, GOOD))
+    import_returns(path=write(tmp_path, GOOD), actor=COMMAND_LINE)
     gallery = Return.objects.get(organisation=register["mm.domus.SE444"])
     ReturnValue.objects.create(annual_return=gallery, indicator=Indicator.objects.get(code="placements"))
     before = values()
@@ -303,7 +309,7 @@ def test_an_exported_year_imports_back_as_it_was(register: dict[str, Organisatio
             Return.objects.all().delete()
             ReportingYear.objects.all().delete()
             name = "export.csv" if exported.startswith(b"organisation") else "export.xlsx"
-            import_returns_content(name=name, content=exported)
+            import_returns_content(name=name, content=exported, actor=COMMAND_LINE)
             assert {key: value for key, value in values().items() if value[0] is not None} == {
                 key: value for key, value in before.items() if value[0] is not None
             }
@@ -389,7 +395,7 @@ FILES = st.one_of(
 @pytest.fixture
 def imported(register: dict[str, Organisation], tmp_path: Path) -> None:
     """A year already imported, so that a file can change what is there as well as add to it."""
-    import_returns(path=write(tmp_path, GOOD))
+    import_returns(path=write(tmp_path, GOOD), actor=COMMAND_LINE)
 
 
 @settings(
@@ -404,7 +410,7 @@ def test_a_file_is_imported_whole_or_not_at_all(imported: None, file: tuple[str,
     with transaction.atomic():
         before = state()
         try:
-            summary = import_returns_content(name=name, content=content, status=status)
+            summary = import_returns_content(name=name, content=content, status=status, actor=COMMAND_LINE)
         except ImportFailed:
             event("refused")
             assert state() == before

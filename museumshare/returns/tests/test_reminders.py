@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from museumshare.accounts.models import User
+from museumshare.core.models import AuditEntry
 from museumshare.organisations.models import Organisation
 from museumshare.returns import services
 from museumshare.returns.models import ReportingYear, Return, ReturnReminder, ReturnStatus
@@ -106,3 +107,13 @@ def test_it_names_the_organisations_with_no_one_to_write_to(
 
     assert "No partnership lead or editor with an email address at: Laing Art Gallery" in printed
     assert len(mailoutbox) == 1
+
+
+def test_each_reminder_is_in_the_audit_log_as_sent_by_the_scheduled_job(year: ReportingYear) -> None:
+    remind(DEADLINE - timedelta(days=7))
+    remind(DEADLINE - timedelta(days=7))
+
+    entries = AuditEntry.objects.filter(action="return.remind")
+    assert sorted(entry.object_repr for entry in entries) == sorted(str(r) for r in year.returns.all())
+    assert {(entry.actor_id, entry.actor_name) for entry in entries} == {(None, "scheduled reminders")}
+    assert {entry.changes["reminded"][1] for entry in entries} == {"2025-06-23"}

@@ -1,16 +1,21 @@
 """A collection round from opening the year to publishing it, through the services."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from museumshare.accounts.models import User
 from museumshare.activities.models import Kind, PartnerRole
 from museumshare.activities.services import PlaceSpec, activity_create
+from museumshare.core.models import AuditEntry
+from museumshare.core.services import NotPermitted, Refused
 from museumshare.organisations.models import Organisation
 from museumshare.returns import services
+from museumshare.returns.demo import load_demo_round
 from museumshare.returns.models import Indicator, ReportingYear, Return, ReturnStatus, YearStatus
 from museumshare.returns.services import Entry
 
@@ -83,7 +88,7 @@ def test_the_round_from_submission_to_publication(
     gallery_return: Return, year: ReportingYear, alice: User, analyst: User, bob: User
 ) -> None:
     services.return_save(return_=gallery_return, actor=alice, entries={"internships": Entry("", "Not known yet.")})
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.return_submit(return_=gallery_return, actor=alice)
     assert refused.value.message_dict["internships"] == ["Enter the paid internships, or 0 if there were none."]
     _fill_required(gallery_return, alice)
@@ -91,7 +96,7 @@ def test_the_round_from_submission_to_publication(
         services.return_submit(return_=gallery_return, actor=bob)
 
     services.return_submit(return_=gallery_return, actor=alice)
-    with pytest.raises(services.Refused):
+    with pytest.raises(Refused):
         services.return_save(return_=gallery_return, actor=alice, entries={"placements": Entry(3)})
     with pytest.raises(PermissionDenied):
         services.return_approve(return_=gallery_return, actor=alice)
@@ -140,3 +145,54 @@ def test_clean_value_reads_numbers_as_people_type_them() -> None:
     assert services.clean_value(money, "12.5") == Decimal("12.5")
     with pytest.raises(ValueError, match="two decimal places"):
         services.clean_value(money, "1.234")
+
+
+def test_a_stranger_may_not_run_the_collection_or_change_or_review_a_return(
+    year: ReportingYear, gallery_return: Return, charlie: User
+) -> None:
+    steps: list[Callable[[], object]] = [
+        lambda: services.year_create(actor=charlie, year=2030),
+        lambda: services.year_update(year=year, actor=charlie, data={"deadline": None}),
+        lambda: services.year_close(year=year, actor=charlie),
+        lambda: services.return_prefill(return_=gallery_return, actor=charlie),
+        lambda: services.return_save(return_=gallery_return, actor=charlie, entries={}),
+        lambda: services.return_submit(return_=gallery_return, actor=charlie),
+        lambda: services.return_approve(return_=gallery_return, actor=charlie),
+        lambda: services.return_send_back(return_=gallery_return, actor=charlie, comment="Change it."),
+        lambda: services.send_return_reminders(actor=charlie),
+    ]
+    for step in steps:
+        with pytest.raises(NotPermitted):
+            step()
+    assert not AuditEntry.objects.filter(actor=charlie).exists()
+
+
+def test_a_submitted_return_is_not_refreshed_from_the_register(gallery_return: Return, alice: User) -> None:
+    _fill_required(gallery_return, alice)
+    services.return_submit(return_=gallery_return, actor=alice)
+
+    with pytest.raises(Refused, match="it cannot be changed now"):
+        services.return_prefill(return_=gallery_return, actor=alice)
+
+
+def test_the_organisations_people_and_the_analysts_see_a_returns_review_and_nobody_else(
+    gallery_return: Return, alice: User, bob: User, charlie: User, analyst: User
+) -> None:
+    assert alice.has_perm("returns.view_review", gallery_return)
+    assert analyst.has_perm("returns.view_review", gallery_return)
+    assert not bob.has_perm("returns.view_review", gallery_return)
+    assert not charlie.has_perm("returns.view_review", gallery_return)
+    assert not AnonymousUser().has_perm("returns.view_review", gallery_return)
+
+
+def test_the_demo_round_is_opened_by_the_demo_in_the_audit_log(portrait_gallery: Organisation) -> None:
+    year = load_demo_round(today=date(2025, 5, 1))
+
+    assert year is not None
+    year.refresh_from_db()
+    assert year.status == YearStatus.OPEN
+    entries = AuditEntry.objects.filter(action__startswith="reporting_year.")
+    assert {(entry.action, entry.actor_id, entry.actor_name) for entry in entries} == {
+        ("reporting_year.create", None, "demo"),
+        ("reporting_year.open", None, "demo"),
+    }

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from museumshare.core import console as ui
 from museumshare.core.imports import ImportFailed
+from museumshare.core.services import Actor, System
 from museumshare.returns.importer import STATUSES, ImportSummary, import_returns
 
 
@@ -27,11 +28,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = ui.console_for(self.stdout)
-        actor = None
+        actor: Actor = System("command-line import")
         if options["actor"]:
-            actor = get_user_model().objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
+            user = get_user_model().objects.filter(email__iexact=options["actor"]).first()
+            if user is None:
                 raise CommandError(f"No one has the email address {options['actor']}.")
+            actor = user
         path: Path = options["path"]
         with ui.progress_bar(console, path.name) as on_row:
             try:

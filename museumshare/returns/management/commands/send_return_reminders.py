@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from museumshare.core.services import System
 from museumshare.returns.services import send_return_reminders
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = send_return_reminders(today=options["today"])
+        summary = send_return_reminders(actor=System("scheduled reminders"), today=options["today"])
         self.stdout.write(f"Reminders sent: {summary.sent}. Already reminded today: {summary.already_sent}.")
         if summary.no_one_to_tell:
             self.stdout.write(
