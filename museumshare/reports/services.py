@@ -1,13 +1,11 @@
 """Publishing the report: a frozen snapshot of its figures and files, a new version for each correction."""
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from museumshare.core import audit
+from museumshare.core.services import Actor, Refused, person, require
 from museumshare.reports import files, pdf
 from museumshare.reports.compute import compute
 from museumshare.reports.models import ReportVersion
@@ -15,22 +13,17 @@ from museumshare.returns import services as returns_services
 from museumshare.returns.models import ReportingYear, YearStatus
 
 
-class Refused(ValidationError):
-    """A step that is not allowed now; `messages` say why."""
-
-
 @transaction.atomic
-def report_publish(*, year: ReportingYear, actor: Any, note: str = "") -> ReportVersion:
+def report_publish(*, year: ReportingYear, actor: Actor, note: str = "") -> ReportVersion:
     """Publish the year's report as it stands: the first time, the closed year is published with it;
     after that, each publication is a correction, a new version that says what changed."""
-    if actor is not None and not actor.has_perm("returns.manage_years"):
-        raise PermissionDenied("Only analysts can publish the report.")
+    require(actor, "reports.publish_report", message="Only analysts can publish the report.")
     year = ReportingYear.objects.select_for_update().get(pk=year.pk)
+    if not year.returns_are_final():
+        raise Refused(f"Close {year.label} before you publish its report: its returns may still change.")
     if year.status == YearStatus.CLOSED:
         returns_services.year_publish(year=year, actor=actor)
         year.refresh_from_db()
-    elif year.status != YearStatus.PUBLISHED:
-        raise Refused(f"Close {year.label} before you publish its report: its returns may still change.")
     latest = ReportVersion.objects.filter(year=year).aggregate(n=Max("version"))["n"] or 0
     if latest and not note.strip():
         raise Refused({"note": "Say what this correction changes, for the readers of the earlier version."})
@@ -44,7 +37,7 @@ def report_publish(*, year: ReportingYear, actor: Any, note: str = "") -> Report
     version = ReportVersion.objects.create(
         year=year,
         version=latest + 1,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=person(actor),
         note=note.strip(),
         data=data,
         pdf=pdf.render(data),

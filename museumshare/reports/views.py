@@ -38,8 +38,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-# A year's report can be published (the first time) once no return can change any more.
-PUBLISHABLE = (YearStatus.CLOSED, YearStatus.PUBLISHED)
 # How long a report's drawn charts are kept for the next reader of the same figures.
 DRAWN_FOR = 24 * 60 * 60
 
@@ -78,7 +76,7 @@ class Shown:
 
 
 def _may_draft(user: Any) -> bool:
-    return bool(user.has_perm("returns.manage_years"))
+    return bool(user.has_perm("reports.view_draft"))
 
 
 def _get_year(year: str) -> ReportingYear:
@@ -169,7 +167,7 @@ def _report_context(request: HttpRequest, shown: Shown) -> dict[str, Any]:
         "shown": shown,
         "versions": versions,
         "may_draft": _may_draft(request.user),
-        "publishable": reporting_year.status in PUBLISHABLE,
+        "publishable": reporting_year.returns_are_final(),
     }
 
 
@@ -262,7 +260,7 @@ def _changes(before: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_publish(request: HttpRequest, year: str) -> HttpResponse:
-    if not _may_draft(request.user):
+    if not request.user.has_perm("reports.publish_report"):
         raise PermissionDenied("Only analysts can publish the report.")
     reporting_year = _get_year(year)
     latest = services.latest_version(reporting_year)
@@ -289,7 +287,7 @@ def report_publish(request: HttpRequest, year: str) -> HttpResponse:
         "reporting_year": reporting_year,
         "latest": latest,
         "form": form,
-        "publishable": reporting_year.status in PUBLISHABLE,
+        "publishable": reporting_year.returns_are_final(),
         "first_time": reporting_year.status == YearStatus.CLOSED,
         "changes": _changes(latest.data, compute(reporting_year.year, with_breakdowns=False).as_json())
         if latest

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from museumshare.accounts.models import User
+from museumshare.core.services import NotPermitted
 from museumshare.organisations.models import Organisation
 from museumshare.reports import charts, services
 from museumshare.reports.models import ReportVersion
@@ -124,6 +125,12 @@ def test_the_published_report_stays_as_published_until_a_correction_and_earlier_
 def test_only_analysts_may_publish(year: ReportingYear, alice: User) -> None:
     assert Client().get(f"{REPORT}publish/")["Location"].startswith("/accounts/sign-in/")
     assert signed_in(alice).post(f"{REPORT}publish/", {"note": ""}).status_code == 403
+    assert not ReportVersion.objects.exists()
+
+
+def test_the_publishing_service_refuses_anyone_but_the_analysts(year: ReportingYear, charlie: User) -> None:
+    with pytest.raises(NotPermitted, match=r"Only analysts can publish the report\."):
+        services.report_publish(year=year, actor=charlie)
     assert not ReportVersion.objects.exists()
 
 
