@@ -41,20 +41,6 @@ def require_may_host(request: Request, organisation: Organisation) -> None:
         )
 
 
-class ReturnPermission(BasePermission):
-    """The organisation's editors complete and submit its return; analysts review it. Asked only of a
-    return the user may see: any other is a 404 before this."""
-
-    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        if view.action in ("approve", "return_for_changes"):
-            self.message = "Only analysts can review returns."
-            return bool(request.user.has_perm("returns.review_return", obj))
-        self.message = "Only editors at the organisation can change its return."
-        return bool(request.user.has_perm("returns.change_return", obj))
-
-
 class PostedPermission(BasePermission):
     """Needs and offers: editors post them for their organisations; the organisation's editors change,
     withdraw and reopen them (administrators may do all). The view names its `model`, Need or Offer."""

@@ -190,6 +190,6 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ReportingYear
         if version is not None:
             return Response(reports_files.ordered(version.data))
         published = ReportVersion.objects.filter(year=reporting_year).exists()
-        if number is None and not published and request.user.has_perm("returns.manage_years"):
+        if number is None and not published and request.user.has_perm("reports.view_draft"):
             return Response(reports_files.draft(reporting_year.year))
         raise Http404("No such report, or not published yet.")
