@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from museumshare.core.models import AuditEntry
 from museumshare.core.network import client_ip
+from museumshare.core.services import Actor, person
 
 Snapshot = dict[str, Any]
 # Who acted when nobody had signed in: someone asking for a reset link, trying to sign in.
@@ -83,7 +84,7 @@ def assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 def entry(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -93,11 +94,11 @@ def entry(
 
     The actor's name and email are copied in as they are now, so the entry says who acted even
     after the person is renamed or deleted. `address` defaults to the current request's."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = person(actor)
     return AuditEntry(
         actor=user,
         # The system names itself ("command-line import"), as does someone not signed in.
-        actor_name=NOT_SIGNED_IN if isinstance(actor, AnonymousUser) else getattr(user or actor, "name", "") or "",
+        actor_name=NOT_SIGNED_IN if isinstance(actor, AnonymousUser) else actor.name,
         actor_email=getattr(user, "email", "") if user else "",
         address=address or current_address(),
         action=action,
@@ -111,7 +112,7 @@ def entry(
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
