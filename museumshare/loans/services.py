@@ -20,6 +20,7 @@ from museumshare.core import audit
 from museumshare.core.services import Actor, Refused, System, person, require
 from museumshare.loans import procedure
 from museumshare.loans.models import (
+    AWAY,
     COMMITTED,
     FINISHED,
     CollectionObject,
@@ -240,7 +241,7 @@ def _activity_status(loan: Loan) -> ActivityStatus:
         return ActivityStatus.CANCELLED
     if loan.status in (Status.RETURNED, Status.CLOSED):
         return ActivityStatus.COMPLETED
-    return ActivityStatus.ACTIVE
+    return ActivityStatus.ACTIVE if loan.status in AWAY else ActivityStatus.PLANNED
 
 
 def loan_record_activity(loan: Loan, actor: Actor) -> None:
