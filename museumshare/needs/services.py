@@ -35,6 +35,19 @@ def _require(actor: Actor, permission: str, obj: Any, organisation: Organisation
     require(actor, permission, obj, message=f"Only editors at {where} can do this.")
 
 
+# What posting is, in the refusal to someone who may not post for any organisation.
+POSTING = {"needs.add_need": "post its needs", "needs.add_offer": "make its offers"}
+
+
+def _require_poster(actor: Actor, permission: str, organisation: Organisation | None) -> None:
+    """A need or offer is posted by someone who may post at all, and for an organisation they edit
+    for (administrators, any)."""
+    require(actor, permission, message=f"Only editors at a museum can {POSTING[permission]}.")
+    if organisation is not None:
+        message = f"You can post only for organisations you edit for, not {organisation}."
+        require(actor, permission, organisation, message=message)
+
+
 def _event(need: Need, actor: Actor, status: str, note: str = "") -> NeedEvent:
     return NeedEvent.objects.create(need=need, status=status, actor=person(actor), note=note)
 
@@ -56,7 +69,7 @@ def _save_changes(obj: Need | Offer, actor: Actor, action: str, data: dict[str, 
 
 @transaction.atomic
 def need_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Need:
-    _require(actor, "needs.add_need", data.get("organisation"), data.get("organisation"))
+    _require_poster(actor, "needs.add_need", data.get("organisation"))
     need = Need(**data, is_demo=is_demo, created_by=person(actor))
     need.full_clean()
     need.save()
@@ -69,7 +82,7 @@ def need_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) ->
 def need_update(*, need: Need, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     _require(actor, "needs.change_need", need, need.organisation)
     if "organisation" in data and data["organisation"].pk != need.organisation_id:
-        _require(actor, "needs.add_need", data["organisation"], data["organisation"])
+        _require_poster(actor, "needs.add_need", data["organisation"])
     need = Need.objects.select_for_update().get(pk=need.pk)
     return _save_changes(need, actor, "need.update", data)
 
@@ -265,7 +278,7 @@ def _send(conversation: Conversation, actor: Actor, link: str) -> None:
 
 @transaction.atomic
 def offer_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Offer:
-    _require(actor, "needs.add_offer", data.get("organisation"), data.get("organisation"))
+    _require_poster(actor, "needs.add_offer", data.get("organisation"))
     offer = Offer(**data, is_demo=is_demo, created_by=person(actor))
     offer.full_clean()
     offer.save()
@@ -277,7 +290,7 @@ def offer_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -
 def offer_update(*, offer: Offer, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     _require(actor, "needs.change_offer", offer, offer.organisation)
     if "organisation" in data and data["organisation"].pk != offer.organisation_id:
-        _require(actor, "needs.add_offer", data["organisation"], data["organisation"])
+        _require_poster(actor, "needs.add_offer", data["organisation"])
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     return _save_changes(offer, actor, "offer.update", data)
 

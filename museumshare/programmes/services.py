@@ -74,16 +74,16 @@ def _editors_emails(organisation: Organisation) -> list[str]:
 
 
 def _require_for(actor: Actor, permission: str, organisation: Organisation | None) -> None:
-    """An opportunity, event or resource is added for an organisation `actor` edits for, or a
-    member of a programme they manage (see rules.may_host)."""
+    """An opportunity, event or resource is added by someone who may add one at all, and for an
+    organisation `actor` edits for, or a member of a programme they manage (see rules.may_host)."""
     what = WHAT_IS_ADDED[permission]
-    message = (
-        f"Only editors at an organisation and programme managers can {what}."
-        if organisation is None
-        else f"You can {what} only for organisations you edit for, or members of programmes you manage; "
-        f"not {organisation}."
-    )
-    require(actor, permission, organisation, message=message)
+    require(actor, permission, message=f"Only editors at an organisation and programme managers can {what}.")
+    if organisation is not None:
+        message = (
+            f"You can {what} only for organisations you edit for, or members of programmes you manage; "
+            f"not {organisation}."
+        )
+        require(actor, permission, organisation, message=message)
 
 
 WHAT_IS_ADDED = {
@@ -194,6 +194,7 @@ def member_leave(*, member: ProgrammeMember, actor: Actor, left: date) -> None:
 @transaction.atomic
 def opportunity_create(*, actor: Actor, data: dict[str, Any], is_demo: bool = False) -> Opportunity:
     _require_for(actor, "programmes.add_opportunity", data.get("host"))
+    _check_programme(actor, data.get("programme"))
     return _create(Opportunity, actor, "opportunity.create", data, is_demo=is_demo, created_by=person(actor))
 
 
@@ -202,6 +203,8 @@ def opportunity_update(*, opportunity: Opportunity, actor: Actor, data: dict[str
     require(actor, "programmes.change_opportunity", opportunity, message=HOST_ONLY)
     if "host" in data and data["host"].pk != opportunity.host_id:
         _require_for(actor, "programmes.add_opportunity", data["host"])
+    if data.get("programme") is not None and data["programme"].pk != opportunity.programme_id:
+        _check_programme(actor, data["programme"])
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     changes = _save_changes(opportunity, actor, "opportunity.update", data)
     if changes and opportunity.activity_id:
@@ -210,6 +213,13 @@ def opportunity_update(*, opportunity: Opportunity, actor: Actor, data: dict[str
 
 
 HOST_ONLY = "Only the host's editors and the programme's managers can change this opportunity."
+
+
+def _check_programme(actor: Actor, programme: Programme | None) -> None:
+    """An opportunity is put in a programme by the programme's managers: the web form lists only
+    theirs, and this refuses any other however the opportunity arrives."""
+    if programme is not None and not allowed(actor, "programmes.change_programme", programme):
+        raise Refused({"programme": f"Choose a programme you manage: you do not manage {programme}."})
 
 
 def _record_opportunity_activity(opportunity: Opportunity, actor: Actor) -> None:

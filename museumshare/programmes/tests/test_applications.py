@@ -19,6 +19,7 @@ from museumshare.programmes.models import (
     ApplicationEvent,
     ApplicationStatus,
     Eligibility,
+    MemberRole,
     Opportunity,
     OpportunityKind,
     OpportunityStatus,
@@ -334,12 +335,14 @@ def test_only_reviewers_keep_notes_on_an_application(
 def test_a_programmes_manager_reviews_the_applications_to_its_opportunities(
     alice: User, bob: User, laing: Organisation, portrait_gallery: Organisation
 ) -> None:
-    """bob edits at the Laing; alice's gallery leads the programme, so alice reviews the Laing's offer too."""
+    """bob edits at the Laing, a member; alice's gallery leads the programme, so alice reviews the Laing's offer too."""
     programme: Programme = services.programme_create(
         actor=alice,
         data={"name": "Skills Sharing", "lead": portrait_gallery, "summary": "Placements.", "start_date": TODAY},
+        members=[(laing, MemberRole.PARTNER, TODAY)],
     )
-    at_laing = offer(bob, laing, programme=programme, eligibility=Eligibility.OPEN)
+    # Only a programme's managers put an opportunity in it; alice offers it at the Laing.
+    at_laing = offer(alice, laing, programme=programme, eligibility=Eligibility.OPEN)
     dora = staff_at(portrait_gallery, "Dora")
     application = apply(dora, at_laing, portrait_gallery)
     assert services.next_statuses(alice, application) == ["shortlisted", "offered", "unsuccessful"]
