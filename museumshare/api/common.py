@@ -63,6 +63,16 @@ class OrganisationsById(OrganisationMatcher):
         return organisation
 
 
+def any_organisation(form: forms.BaseForm, name: str) -> None:
+    """Let `form`'s field `name` take any organisation in the register, by id.
+
+    A web form offers only the organisations its user may choose. Through the API the service
+    decides who may act for which, so one that is not theirs is its 403 in its words, not the
+    form's 400 "Select a valid choice".
+    """
+    form.fields[name] = forms.ModelChoiceField(queryset=Organisation.objects.all())
+
+
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     """A form's errors as DRF words them: by field, with whole-form errors as non_field_errors."""
     return {

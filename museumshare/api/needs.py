@@ -4,7 +4,8 @@ Reading: by `visible_to`, filtered with the boards' own form, so the API and the
 disagree; a private need or offer is a 404 to anyone outside its organisation, analysts and
 administrators. Writing: an organisation's editors post, change, withdraw and reopen its needs and offers,
 each checked by the web page's form (NeedForm, OfferForm, NoteForm) and written by the same
-services, which record it in the audit log.
+services, which decide who may (needs/rules.py), refuse with a 403 in their words, and record it in
+the audit log.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -24,10 +24,10 @@ from rest_framework.serializers import BaseSerializer
 
 from museumshare.api.common import (
     MAX_ID,
-    OrganisationsById,
     _by_id,
     _form_value,
     always_present,
+    any_organisation,
     errors,
     form_errors,
     service_refusals,
@@ -35,11 +35,9 @@ from museumshare.api.common import (
 from museumshare.api.filters import FormFilter
 from museumshare.api.inputs import StrictInput
 from museumshare.api.organisations import HostSerializer
-from museumshare.api.permissions import PostedPermission
 from museumshare.needs import services
 from museumshare.needs.forms import NeedFilterForm, NeedForm, NoteForm, OfferFilterForm, OfferForm, PostedForm
 from museumshare.needs.models import Need, Offer
-from museumshare.organisations.forms import OrganisationField
 from museumshare.organisations.models import Organisation
 
 POSTED_FIELDS = ["id", "url", "web_url", "organisation", "kind", "subjects", "skills_area", "title", "description"]
@@ -85,7 +83,8 @@ class OfferSerializer(_WebUrl, serializers.ModelSerializer[Offer]):
 
 class _PostedInput(StrictInput, serializers.ModelSerializer[Any]):
     # A need or an offer as a client sends it, checked by the web page's form. The context must
-    # hold the "request": the form offers the organisations its user edits for.
+    # hold the "request", for the form. The organisation may be any: the services refuse one the
+    # user may not post for.
 
     organisation = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="Id of the organisation that posts it: one you edit for."
@@ -110,12 +109,6 @@ class _PostedInput(StrictInput, serializers.ModelSerializer[Any]):
 
     def validate_organisation(self, value: int) -> Organisation:
         organisation: Organisation = _by_id(Organisation, value, "organisation")
-        model = self.model
-        if organisation.pk != getattr(self.instance, "organisation_id", None):
-            # A 403, as for an activity led by an organisation one does not edit for.
-            user = self.context["request"].user
-            if not user.has_perm(f"needs.change_{model._meta.model_name}", model(organisation=organisation)):
-                raise PermissionDenied(f"You can post only for organisations you edit for, not {organisation}.")
         return organisation
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -142,9 +135,7 @@ class _PostedInput(StrictInput, serializers.ModelSerializer[Any]):
             # A fresh copy: a ModelForm writes the values it cleans onto its instance.
             instance=model.objects.get(pk=instance.pk) if instance else None,
         )
-        organisation_field = form.fields["organisation"]
-        if isinstance(organisation_field, OrganisationField):
-            organisation_field.matcher = OrganisationsById()
+        any_organisation(form, "organisation")
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         cleaned = form.data_for_service()
@@ -234,7 +225,7 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     model: ClassVar[type[Need] | type[Offer]]
     input_serializer: ClassVar[type[_PostedInput]]
-    permission_classes = [IsAuthenticatedOrReadOnly, PostedPermission]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = [FormFilter, OrderingFilter]
 
     def get_queryset(self) -> QuerySet[Any]:

@@ -4,12 +4,14 @@ A programme is named by its slug. A reference to a programme the reader may not 
 there were none: the view puts the ids of those they may see in the context as "visible_programmes".
 Who sees what is the programmes rules' say, asked with has_perm as the web pages ask it; lists ask it
 only of the few records that need it (hidden programmes, drafts), so a page costs the same few
-queries however long.
+queries however long. Who may offer or change an opportunity, or apply for one, is the programmes
+services' say (programmes/rules.py): their refusals are 403s with their words.
 """
 
 from functools import cached_property
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -23,13 +25,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from museumshare.api.common import MAX_ID, OrganisationsById, _by_id, _form_value, always_present, errors, form_errors
+from museumshare.api.common import (
+    MAX_ID,
+    _by_id,
+    _form_value,
+    always_present,
+    any_organisation,
+    errors,
+    form_errors,
+    service_refusals,
+)
 from museumshare.api.filters import EventFilter, OpportunityFilter, ProgrammeFilter, ResourceFilter
 from museumshare.api.inputs import StrictInput
 from museumshare.api.organisations import HostSerializer, OrganisationRefSerializer
-from museumshare.api.permissions import OpportunityPermission, require_may_host
 from museumshare.core.permissions import is_administrator
-from museumshare.organisations.forms import OrganisationField
 from museumshare.organisations.models import Organisation
 from museumshare.programmes import rules as programme_rules
 from museumshare.programmes import services as programme_services
@@ -184,9 +193,6 @@ class OpportunityInputSerializer(StrictInput, serializers.ModelSerializer[Opport
 
     def validate_host(self, value: int) -> Organisation:
         host: Organisation = _by_id(Organisation, value, "organisation")
-        if self.instance is None or host.pk != getattr(self.instance, "host_id", None):
-            # A 403, as for an activity led by an organisation one does not edit for.
-            require_may_host(self.context["request"], host)
         return host
 
     def validate_programme(self, value: str | None) -> Programme | None:
@@ -221,9 +227,12 @@ class OpportunityInputSerializer(StrictInput, serializers.ModelSerializer[Opport
             instance=Opportunity.objects.get(pk=instance.pk) if instance else None,
             user=request.user,
         )
-        host_field = form.fields["host"]
-        if isinstance(host_field, OrganisationField):
-            host_field.matcher = OrganisationsById()
+        # Any host, and any programme the user may see (validate_programme): the services refuse a host
+        # they may not offer for (403) and a programme they do not manage (400), in their words.
+        any_organisation(form, "host")
+        programme_field = form.fields["programme"]
+        assert isinstance(programme_field, forms.ModelChoiceField)
+        programme_field.queryset = Programme.objects.all()
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         cleaned = form.opportunity_data()
@@ -455,7 +464,7 @@ class OpportunityViewSet(
     ProgrammeRefsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Opportunity]
 ):
     serializer_class = OpportunitySerializer
-    permission_classes = [IsAuthenticatedOrReadOnly, OpportunityPermission]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = OpportunityFilter
     ordering_fields = ["closing_date", "start_date", "title", "id"]
@@ -489,7 +498,8 @@ class OpportunityViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = OpportunityInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        opportunity = programme_services.opportunity_create(actor=request.user, data=serializer.validated_data)
+        with service_refusals():
+            opportunity = programme_services.opportunity_create(actor=request.user, data=serializer.validated_data)
         return self._present(opportunity, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -498,9 +508,10 @@ class OpportunityViewSet(
             opportunity, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        programme_services.opportunity_update(
-            opportunity=opportunity, actor=request.user, data=serializer.validated_data
-        )
+        with service_refusals():
+            programme_services.opportunity_update(
+                opportunity=opportunity, actor=request.user, data=serializer.validated_data
+            )
         return self._present(opportunity)
 
     @action(detail=True, methods=["post"])
@@ -510,12 +521,13 @@ class OpportunityViewSet(
         serializer = ApplicationInputSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         # A refusal (closed, already applied, not eligible) is the service's Refused: a 400 with its words.
-        application = programme_services.application_submit(
-            opportunity=opportunity,
-            actor=request.user,
-            organisation=serializer.validated_data["organisation"],
-            statement=serializer.validated_data["statement"],
-        )
+        with service_refusals():
+            application = programme_services.application_submit(
+                opportunity=opportunity,
+                actor=request.user,
+                organisation=serializer.validated_data["organisation"],
+                statement=serializer.validated_data["statement"],
+            )
         return Response(ApplicationSerializer(application, context=context).data, status=status.HTTP_201_CREATED)
 
 

@@ -123,6 +123,31 @@ def test_only_editors_may_post_and_only_for_organisations_they_edit_for(
     assert not Offer.objects.exists()
 
 
+def test_the_refusals_are_the_services_in_their_words(
+    api_as: ApiAs, bob: User, laing: Organisation, portrait_gallery: Organisation
+) -> None:
+    need = post_need(bob, laing)
+
+    refusals = [
+        api_as("charlie").post("/api/v1/needs/", NEED | {"organisation": laing.pk}, format="json"),
+        api_as("charlie").post("/api/v1/offers/", OFFER | {"organisation": laing.pk}, format="json"),
+        api_as("alice").post("/api/v1/needs/", NEED | {"organisation": laing.pk}, format="json"),
+        api_as("bob").patch(f"/api/v1/needs/{need.pk}/", {"organisation": portrait_gallery.pk}, format="json"),
+        api_as("alice").patch(f"/api/v1/needs/{need.pk}/", {"title": "Ours"}, format="json"),
+        api_as("alice").post(f"/api/v1/needs/{need.pk}/withdraw/", {}, format="json"),
+    ]
+
+    assert [(answer.status_code, answer.json()["detail"]) for answer in refusals] == [
+        (403, "Only editors at a museum can post its needs."),
+        (403, "Only editors at a museum can make its offers."),
+        (403, "You can post only for organisations you edit for, not Laing Art Gallery."),
+        (403, "You can post only for organisations you edit for, not National Portrait Gallery."),
+        (403, "Only editors at Laing Art Gallery can do this."),
+        (403, "Only editors at Laing Art Gallery can do this."),
+    ]
+    assert not audit.history(need).exclude(action="need.create").exists()
+
+
 def test_an_editor_changes_only_the_fields_sent(api_as: ApiAs, bob: User, laing: Organisation) -> None:
     need = post_need(bob, laing)
 

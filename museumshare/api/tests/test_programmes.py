@@ -89,12 +89,13 @@ def test_anyone_sees_published_opportunities_and_only_their_managers_see_drafts(
 
 
 def test_an_opportunity_counts_places_taken_but_never_shows_applications(
-    api_as: ApiAs, programmes: Programmes, bob: User, laing: Organisation
+    api_as: ApiAs, programmes: Programmes, alice: User, bob: User, laing: Organisation
 ) -> None:
     internship = programmes.internship
     services.application_submit(opportunity=internship, actor=bob, organisation=laing, statement="I restore frames.")
+    # The host records who took part.
     services.participation_record(
-        opportunity=internship, actor=bob, data={"name": "Bob Bell", "home": laing, "start_date": date.today()}
+        opportunity=internship, actor=alice, data={"name": "Bob Bell", "home": laing, "start_date": date.today()}
     )
 
     answer = api_as("charlie").get(f"/api/v1/opportunities/{internship.pk}/").json()
@@ -249,6 +250,43 @@ def test_the_host_changes_an_opportunity_and_others_may_not(api_as: ApiAs, progr
     assert [by_bob.status_code, draft_by_charlie.status_code, by_anonymous.status_code] == [403, 404, 401]
     entry = AuditEntry.objects.filter(action="opportunity.update").get()
     assert set(entry.changes) == {"title", "places"}
+
+
+def test_the_refusals_are_the_services_in_their_words(
+    api_as: ApiAs, programmes: Programmes, portrait_gallery: Organisation
+) -> None:
+    placement_url = f"/api/v1/opportunities/{programmes.laing_placement.pk}/"
+    not_hers = (
+        "You can offer opportunities only for organisations you edit for, or members of programmes you manage; "
+        "not National Portrait Gallery."
+    )
+
+    refusals = [
+        api_as("charlie").post("/api/v1/opportunities/", new_internship(portrait_gallery), format="json"),
+        api_as("bob").post("/api/v1/opportunities/", new_internship(portrait_gallery, programme=None), format="json"),
+        api_as("bob").patch(f"/api/v1/opportunities/{programmes.internship.pk}/", {"title": "Mine"}, format="json"),
+        api_as("bob").patch(placement_url, {"host": portrait_gallery.pk}, format="json"),
+    ]
+
+    assert [(answer.status_code, answer.json()["detail"]) for answer in refusals] == [
+        (403, "Only editors at an organisation and programme managers can offer opportunities."),
+        (403, not_hers),
+        (403, "Only the host's editors and the programme's managers can change this opportunity."),
+        (403, not_hers),
+    ]
+    assert not AuditEntry.objects.filter(action="opportunity.update").exists()
+
+
+def test_only_a_programmes_managers_put_an_opportunity_in_it(api_as: ApiAs, programmes: Programmes) -> None:
+    url = f"/api/v1/opportunities/{programmes.laing_placement.pk}/"
+
+    by_bob = api_as("bob").patch(url, {"programme": "portrait-skills"}, format="json")
+
+    assert by_bob.status_code == 400
+    assert by_bob.json()["errors"] == {
+        "programme": ["Choose a programme you manage: you do not manage Portrait skills."]
+    }
+    assert Opportunity.objects.get(pk=programmes.laing_placement.pk).programme is None
 
 
 # Applying
