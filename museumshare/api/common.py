@@ -1,7 +1,7 @@
 """What every part of the API shares: one shape for errors and its schema, the bounds of ids and
 counts, and the helpers that read organisations and other records by id and word a form's errors."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -97,6 +97,25 @@ def _form_value(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     return value
+
+
+def form_data(
+    model: type[models.Model], fields: Iterable[str], attrs: dict[str, Any], instance: models.Model | None
+) -> dict[str, str]:
+    """What a web form is given for the fields sent: each over the record's current value, or, for
+    a new record, over the model's default, so that with PATCH only the fields sent change."""
+    data: dict[str, str] = {}
+    for name in fields:
+        if name in attrs:
+            value = attrs[name]
+        elif instance is not None:
+            value = getattr(instance, name)
+        else:
+            field = model._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            value = field.get_default()
+        data[name] = _form_value(value)
+    return data
 
 
 ERRORS = {

@@ -11,7 +11,6 @@ the audit log.
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.db import models
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,10 +24,10 @@ from rest_framework.serializers import BaseSerializer
 from museumshare.api.common import (
     MAX_ID,
     _by_id,
-    _form_value,
     always_present,
     any_organisation,
     errors,
+    form_data,
     form_errors,
     service_refusals,
 )
@@ -118,19 +117,8 @@ class _PostedInput(StrictInput, serializers.ModelSerializer[Any]):
         """
         model = self.model
         instance = self.instance if isinstance(self.instance, model) else None
-        data: dict[str, Any] = {}
-        for name in model.FIELDS:
-            if name in attrs:
-                value = attrs[name]
-            elif instance is not None:
-                value = getattr(instance, name)
-            else:
-                field = model._meta.get_field(name)
-                assert isinstance(field, models.Field)
-                value = field.get_default()
-            data[name] = _form_value(value)
         form = self.form_class(
-            data,
+            form_data(model, model.FIELDS, attrs, instance),
             user=self.context["request"].user,
             # A fresh copy: a ModelForm writes the values it cleans onto its instance.
             instance=model.objects.get(pk=instance.pk) if instance else None,

@@ -12,7 +12,6 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.db import models
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,6 +31,7 @@ from museumshare.api.common import (
     always_present,
     any_organisation,
     errors,
+    form_data,
     form_errors,
     service_refusals,
 )
@@ -210,19 +210,8 @@ class OpportunityInputSerializer(StrictInput, serializers.ModelSerializer[Opport
         """
         request: Request = self.context["request"]
         instance = self.instance if isinstance(self.instance, Opportunity) else None
-        data: dict[str, Any] = {}
-        for name in Opportunity.FIELDS:
-            if name in attrs:
-                value = attrs[name]
-            elif instance is not None:
-                value = getattr(instance, name)
-            else:
-                field = Opportunity._meta.get_field(name)
-                assert isinstance(field, models.Field)
-                value = field.get_default()
-            data[name] = _form_value(value)
         form = OpportunityForm(
-            data,
+            form_data(Opportunity, Opportunity.FIELDS, attrs, instance),
             # A fresh copy: a ModelForm writes the values it cleans onto its instance.
             instance=Opportunity.objects.get(pk=instance.pk) if instance else None,
             user=request.user,
