@@ -82,6 +82,16 @@ def assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, list[Any]]:
     return diff(before, snapshot(obj, data.keys()))
 
 
+def save_changes(obj: models.Model, *, actor: Actor, action: str, data: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set `data` on `obj`, and if that changed anything validate it, save it and record what changed."""
+    changes = assign(obj, data)
+    if changes:
+        obj.full_clean()
+        obj.save()
+        record(actor=actor, action=action, obj=obj, changes=changes)
+    return changes
+
+
 def entry(
     *,
     actor: Actor,

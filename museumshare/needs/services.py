@@ -52,18 +52,6 @@ def _event(need: Need, actor: Actor, status: str, note: str = "") -> NeedEvent:
     return NeedEvent.objects.create(need=need, status=status, actor=person(actor), note=note)
 
 
-def _save_changes(obj: Need | Offer, actor: Actor, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
-    before = audit.snapshot(obj, data.keys())
-    for name, value in data.items():
-        setattr(obj, name, value)
-    changes = audit.diff(before, audit.snapshot(obj, data.keys()))
-    if changes:
-        obj.full_clean()
-        obj.save()
-        audit.record(actor=actor, action=action, obj=obj, changes=changes)
-    return changes
-
-
 # Needs
 
 
@@ -84,7 +72,7 @@ def need_update(*, need: Need, actor: Actor, data: dict[str, Any]) -> dict[str, 
     if "organisation" in data and data["organisation"].pk != need.organisation_id:
         _require_poster(actor, "needs.add_need", data["organisation"])
     need = Need.objects.select_for_update().get(pk=need.pk)
-    return _save_changes(need, actor, "need.update", data)
+    return audit.save_changes(need, actor=actor, action="need.update", data=data)
 
 
 def _move(need: Need, actor: Actor, to: str, note: str, **extra: Any) -> Need:
@@ -292,7 +280,7 @@ def offer_update(*, offer: Offer, actor: Actor, data: dict[str, Any]) -> dict[st
     if "organisation" in data and data["organisation"].pk != offer.organisation_id:
         _require_poster(actor, "needs.add_offer", data["organisation"])
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    return _save_changes(offer, actor, "offer.update", data)
+    return audit.save_changes(offer, actor=actor, action="offer.update", data=data)
 
 
 def offer_withdraw(*, offer: Offer, actor: Actor) -> Offer:
@@ -309,5 +297,5 @@ def _offer_move(offer: Offer, actor: Actor, to: OfferStatus, action: str) -> Off
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status == to:
         raise Refused(f"This offer is {to.label.lower()} already.")
-    _save_changes(offer, actor, action, {"status": to})
+    audit.save_changes(offer, actor=actor, action=action, data={"status": to})
     return offer

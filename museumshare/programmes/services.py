@@ -47,19 +47,6 @@ from museumshare.programmes.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def _save_changes(obj: models.Model, actor: Actor, action: str, data: dict[str, Any]) -> dict[str, list[Any]]:
-    """Set `data` on `obj`, validate and save it, and record what changed (nothing if nothing did)."""
-    before = audit.snapshot(obj, data.keys())
-    for name, value in data.items():
-        setattr(obj, name, value)
-    changes = audit.diff(before, audit.snapshot(obj, data.keys()))
-    if changes:
-        obj.full_clean()
-        obj.save()
-        audit.record(actor=actor, action=action, obj=obj, changes=changes)
-    return changes
-
-
 def _create(model: type[M], actor: Actor, action: str, data: dict[str, Any], **extra: Any) -> M:
     obj = model(**data, **extra)
     obj.full_clean()
@@ -145,7 +132,7 @@ def programme_update(*, programme: Programme, actor: Actor, data: dict[str, Any]
     require(actor, "programmes.change_programme", programme, message=MANAGERS_ONLY)
     if "lead" in data and data["lead"].pk != programme.lead_id:
         require(actor, "programmes.add_programme", data["lead"], message=LEAD_REFUSED)
-    return _save_changes(programme, actor, "programme.update", data)
+    return audit.save_changes(programme, actor=actor, action="programme.update", data=data)
 
 
 @transaction.atomic
@@ -206,7 +193,7 @@ def opportunity_update(*, opportunity: Opportunity, actor: Actor, data: dict[str
     if data.get("programme") is not None and data["programme"].pk != opportunity.programme_id:
         _check_programme(actor, data["programme"])
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-    changes = _save_changes(opportunity, actor, "opportunity.update", data)
+    changes = audit.save_changes(opportunity, actor=actor, action="opportunity.update", data=data)
     if changes and opportunity.activity_id:
         _record_opportunity_activity(opportunity, actor)
     return changes
@@ -418,7 +405,9 @@ def application_move(*, application: Application, actor: Actor, to: str, note: s
     if to == ApplicationStatus.ACCEPTED:
         _participation_from(application, opportunity, actor)
         if taken + 1 >= opportunity.places and opportunity.status == OpportunityStatus.OPEN:
-            _save_changes(opportunity, actor, "opportunity.update", {"status": OpportunityStatus.FILLED})
+            audit.save_changes(
+                opportunity, actor=actor, action="opportunity.update", data={"status": OpportunityStatus.FILLED}
+            )
     return application
 
 
@@ -450,7 +439,7 @@ def application_note(*, application: Application, actor: Actor, notes: str) -> N
         application,
         message="Only the people who review applications can keep notes on them.",
     )
-    _save_changes(application, actor, "application.notes", {"host_notes": notes.strip()})
+    audit.save_changes(application, actor=actor, action="application.notes", data={"host_notes": notes.strip()})
 
 
 # Participations
@@ -479,7 +468,7 @@ def participation_record(
 def participation_update(*, participation: Participation, actor: Actor, data: dict[str, Any]) -> dict[str, list[Any]]:
     """The host's record of the placement: dates and outcome."""
     require(actor, "programmes.change_opportunity", participation.opportunity, message="Only the host can do that.")
-    changes = _save_changes(participation, actor, "participation.update", data)
+    changes = audit.save_changes(participation, actor=actor, action="participation.update", data=data)
     if changes:
         _record_opportunity_activity(participation.opportunity, actor)
     return changes
@@ -495,7 +484,7 @@ def participation_evaluate(*, participation: Participation, actor: Actor, data: 
         message="Only the participant can give their evaluation.",
     )
     data = {name: data[name] for name in Participation.EVALUATION_FIELDS}
-    changes = _save_changes(participation, actor, "participation.evaluate", data)
+    changes = audit.save_changes(participation, actor=actor, action="participation.evaluate", data=data)
     if changes:
         participation.evaluated_at = timezone.now()
         participation.save(update_fields=["evaluated_at"])
@@ -513,7 +502,7 @@ def participation_host_evaluate(
         message="Only the host can give the host's evaluation.",
     )
     data = {name: data[name] for name in Participation.HOST_EVALUATION_FIELDS}
-    changes = _save_changes(participation, actor, "participation.host_evaluate", data)
+    changes = audit.save_changes(participation, actor=actor, action="participation.host_evaluate", data=data)
     if changes:
         participation.host_evaluated_at = timezone.now()
         participation.save(update_fields=["host_evaluated_at"])
@@ -531,15 +520,18 @@ def story_publish(*, participation: Participation, actor: Actor, story: str) -> 
         "story_consent": True,
         "story_published_at": participation.story_published_at or timezone.now(),
     }
-    _save_changes(participation, actor, "participation.story_publish", data)
+    audit.save_changes(participation, actor=actor, action="participation.story_publish", data=data)
 
 
 @transaction.atomic
 def story_withdraw(*, participation: Participation, actor: Actor) -> None:
     """Consent withdrawn: the story comes off every page at once."""
     require(actor, "programmes.publish_story", participation, message="Only the participant can withdraw their story.")
-    _save_changes(
-        participation, actor, "participation.story_withdraw", {"story_consent": False, "story_published_at": None}
+    audit.save_changes(
+        participation,
+        actor=actor,
+        action="participation.story_withdraw",
+        data={"story_consent": False, "story_published_at": None},
     )
 
 
@@ -651,7 +643,7 @@ def event_update(*, event: Event, actor: Actor, data: dict[str, Any]) -> dict[st
     require(actor, "programmes.change_event", event, message=EVENT_MANAGERS_ONLY)
     if "organiser" in data and data["organiser"].pk != event.organiser_id:
         _require_for(actor, "programmes.add_event", data["organiser"])
-    changes = _save_changes(event, actor, "event.update", data)
+    changes = audit.save_changes(event, actor=actor, action="event.update", data=data)
     if changes.keys() - {"minutes", "agenda"}:
         _record_event_activity(event, actor)
     return changes
@@ -728,7 +720,7 @@ def action_update(*, action: Action, actor: Actor, data: dict[str, Any]) -> dict
         data = data | {"done_at": timezone.now() if data["done"] else None}
         if action.done == data["done"]:
             data["done_at"] = action.done_at
-    return _save_changes(action, actor, "action.update", data)
+    return audit.save_changes(action, actor=actor, action="action.update", data=data)
 
 
 # Co-produced displays
@@ -801,7 +793,7 @@ def resource_update(*, resource: Resource, actor: Actor, data: dict[str, Any]) -
     require(actor, "programmes.change_resource", resource, message=RESOURCE_CHANGERS_ONLY)
     if data.get("organisation") is not None and data["organisation"].pk != resource.organisation_id:
         _require_for(actor, "programmes.add_resource", data["organisation"])
-    return _save_changes(resource, actor, "resource.update", data)
+    return audit.save_changes(resource, actor=actor, action="resource.update", data=data)
 
 
 @transaction.atomic
