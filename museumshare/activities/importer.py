@@ -15,7 +15,6 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first ac
 """
 
 import difflib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from museumshare.activities.services import (
 )
 from museumshare.core import audit, geography, imports
 from museumshare.core.console import COMMAND_LINE, OnRow
-from museumshare.core.imports import ImportFailed, Problem, vocabulary
+from museumshare.core.imports import ImportFailed, ImportSummary, Problem, vocabulary
 from museumshare.core.services import Actor, NotPermitted, allowed
 from museumshare.core.tables import column_key, date_text, read_table
 from museumshare.core.text import fold
@@ -89,19 +88,6 @@ GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
 WITH_ROLE = re.compile(r"^(?P<name>.*?\S)\s*\((?P<role>[^()]*)\)$")
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 PENCE = Decimal("0.01")
-
-
-@dataclass
-class ImportSummary(imports.ImportSummary):
-    format: str = ""
-    header: list[str] = field(default_factory=list)
-    rejects: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-
-    def rejects_csv(self) -> str:
-        """The rejected rows as CSV: `row`, the file's own columns, and `errors`."""
-        out = io.StringIO()
-        imports.write_rejects(out, self.header, self.rejects, self.errors)
-        return out.getvalue()
 
 
 @dataclass
@@ -456,12 +442,7 @@ def import_activities(
     on_row: OnRow | None = None,
 ) -> ImportSummary:
     """Import the CSV or Excel file at `path`; rejected rows go to `rejects_path` (or PATH-rejects.csv)."""
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"There is no file at {path}.") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path} cannot be read: {exc.strerror}.") from None
+    content = imports.read_file(path)
     summary = import_activities_content(
         name=path.name,
         content=content,
@@ -470,7 +451,5 @@ def import_activities(
         on_row=on_row,
     )
     if summary.errors:
-        summary.rejects_path = rejects_path or Path.cwd() / f"{path.stem}-rejects.csv"
-        summary.rejects_path.parent.mkdir(parents=True, exist_ok=True)
-        summary.rejects_path.write_text(summary.rejects_csv(), encoding="utf-8")
+        summary.save_rejects(rejects_path or Path.cwd() / f"{path.stem}-rejects.csv")
     return summary

@@ -30,10 +30,10 @@ from museumshare.activities.forms import (
     place_specs,
 )
 from museumshare.activities.importer import COLUMNS as IMPORT_COLUMNS
-from museumshare.activities.importer import REQUIRED_COLUMNS, ImportSummary, import_activities_content
+from museumshare.activities.importer import REQUIRED_COLUMNS, import_activities_content
 from museumshare.activities.models import Activity, ActivityQuerySet, Partner, PartnerRole, Place, Visibility
 from museumshare.core import exports, geography
-from museumshare.core.imports import ImportFailed
+from museumshare.core.imports import ImportFailed, ImportSummary
 from museumshare.core.permissions import is_administrator
 from museumshare.organisations.forms import OrganisationMatcher, organisation_label
 from museumshare.organisations.models import Organisation, OrganisationQuerySet

@@ -4,6 +4,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first re
 """
 
 import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,10 +37,26 @@ class ImportSummary:
     unchanged: int = 0
     errors: list[Problem] = field(default_factory=list)
     rejects_path: Path | None = None
+    format: str = ""
+    # The file's own columns, and its rows that have errors, by row number: the rejects file.
+    header: list[str] = field(default_factory=list)
+    rejects: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
         return len({problem.row for problem in self.errors})
+
+    def rejects_csv(self) -> str:
+        """The rejected rows as CSV: `row`, the file's own columns, and `errors`."""
+        out = io.StringIO()
+        write_rejects(out, self.header, self.rejects, self.errors)
+        return out.getvalue()
+
+    def save_rejects(self, path: Path) -> None:
+        """Write the rejected rows to `path`, for the person to correct and import again."""
+        self.rejects_path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.rejects_csv(), encoding="utf-8")
 
 
 Summary = TypeVar("Summary", bound=ImportSummary)
@@ -51,6 +68,16 @@ class ImportFailed(Exception, Generic[Summary]):
     def __init__(self, message: str, summary: Summary | None = None) -> None:
         super().__init__(message)
         self.summary = summary
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the file at `path`, or ImportFailed saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"There is no file at {path}.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path} cannot be read: {exc.strerror}.") from None
 
 
 @cache

@@ -10,9 +10,8 @@ nothing. If any row has an error nothing is written, unless `skip_invalid` is gi
 row of a loan with an error is set aside, with its errors, as CSV. See docs/loans.md.
 """
 
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -77,15 +76,7 @@ IMPORTED = "Imported"
 
 @dataclass
 class ImportSummary(imports.ImportSummary):
-    format: str = ""
-    header: list[str] = field(default_factory=list)
-    rejects: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     objects_created: int = 0
-
-    def rejects_csv(self) -> str:
-        out = io.StringIO()
-        imports.write_rejects(out, self.header, self.rejects, self.errors)
-        return out.getvalue()
 
 
 @dataclass
@@ -369,17 +360,10 @@ def import_loans(
     on_row: OnRow | None = None,
 ) -> ImportSummary:
     """Import the CSV or Excel file at `path`; rejected rows go to `rejects_path` (or PATH-rejects.csv)."""
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"There is no file at {path}.") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path} cannot be read: {exc.strerror}.") from None
+    content = imports.read_file(path)
     summary = import_loans_content(
         name=path.name, content=content, actor=actor, skip_invalid=skip_invalid, on_row=on_row
     )
     if summary.errors:
-        summary.rejects_path = rejects_path or Path.cwd() / f"{path.stem}-rejects.csv"
-        summary.rejects_path.parent.mkdir(parents=True, exist_ok=True)
-        summary.rejects_path.write_text(summary.rejects_csv(), encoding="utf-8")
+        summary.save_rejects(rejects_path or Path.cwd() / f"{path.stem}-rejects.csv")
     return summary

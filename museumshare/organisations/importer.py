@@ -83,7 +83,6 @@ KEPT_WHEN_BLANK = ("website", "aliases")
 
 @dataclass
 class ImportSummary(imports.ImportSummary):
-    format: str = ""
     warnings: list[Problem] = field(default_factory=list)
     flagged_for_review: int = 0
     national_bodies: int = 0

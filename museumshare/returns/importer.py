@@ -64,7 +64,6 @@ IMPORTED = "Imported from {name}."
 class ImportSummary(imports.ImportSummary):
     """`created` and `updated` count returns; `unchanged` the returns the file left as they were."""
 
-    format: str = ""
     years_created: int = 0
     values_written: int = 0
 
@@ -278,12 +277,7 @@ def import_returns(
     *, path: Path, actor: Actor, status: str = ReturnStatus.APPROVED, on_row: OnRow | None = None
 ) -> ImportSummary:
     """Import the CSV or Excel file at `path`; ImportFailed, with every problem by row, writes nothing."""
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"There is no file at {path}.") from None
-    except OSError as exc:
-        raise ImportFailed(f"{path} cannot be read: {exc.strerror}.") from None
+    content = imports.read_file(path)
     return import_returns_content(name=path.name, content=content, status=status, actor=actor, on_row=on_row)
 
 
