@@ -1,0 +1,102 @@
+"""Writes to programmes, opportunities, applications, participations, mentoring, events, displays
+and resources. Each records who did it in the audit log; the work itself goes into the register
+of partnership activity through the activities services, once for each opportunity, pair, event
+and display, kept in step as people join.
+
+One module for each part, as the views and forms have: programmes (with mentoring and displays),
+opportunities, events and resources; `common` holds what they share.
+"""
+
+from museumshare.programmes.services.events import (
+    EVENT_MANAGERS_ONLY,
+    action_create,
+    action_update,
+    attendance_record,
+    event_create,
+    event_register,
+    event_unregister,
+    event_update,
+    may_register,
+)
+from museumshare.programmes.services.opportunities import (
+    APPLICANT,
+    HOST,
+    HOST_ONLY,
+    MOVES,
+    TELL_APPLICANT,
+    application_move,
+    application_note,
+    application_submit,
+    may_apply,
+    next_statuses,
+    opportunity_create,
+    opportunity_update,
+    participation_evaluate,
+    participation_host_evaluate,
+    participation_record,
+    participation_update,
+    sides_of,
+    story_publish,
+    story_withdraw,
+)
+from museumshare.programmes.services.programmes import (
+    LEAD_REFUSED,
+    MANAGERS_ONLY,
+    display_create,
+    meeting_log,
+    member_add,
+    member_leave,
+    pair_create,
+    programme_create,
+    programme_update,
+)
+from museumshare.programmes.services.resources import (
+    RESOURCE_CHANGERS_ONLY,
+    resource_create,
+    resource_delete,
+    resource_update,
+)
+
+__all__ = [
+    "APPLICANT",
+    "EVENT_MANAGERS_ONLY",
+    "HOST",
+    "HOST_ONLY",
+    "LEAD_REFUSED",
+    "MANAGERS_ONLY",
+    "MOVES",
+    "RESOURCE_CHANGERS_ONLY",
+    "TELL_APPLICANT",
+    "action_create",
+    "action_update",
+    "application_move",
+    "application_note",
+    "application_submit",
+    "attendance_record",
+    "display_create",
+    "event_create",
+    "event_register",
+    "event_unregister",
+    "event_update",
+    "may_apply",
+    "may_register",
+    "meeting_log",
+    "member_add",
+    "member_leave",
+    "next_statuses",
+    "opportunity_create",
+    "opportunity_update",
+    "pair_create",
+    "participation_evaluate",
+    "participation_host_evaluate",
+    "participation_record",
+    "participation_update",
+    "programme_create",
+    "programme_update",
+    "resource_create",
+    "resource_delete",
+    "resource_update",
+    "sides_of",
+    "story_publish",
+    "story_withdraw",
+]
