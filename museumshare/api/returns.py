@@ -291,13 +291,14 @@ class ReturnStepInputSerializer(StrictInput, serializers.Serializer[Any]):
 
 
 class ReturnForChangesInputSerializer(StrictInput, serializers.Serializer[Any]):
+    # Required, but by the service (return_send_back), which first asks whether the sender may
+    # review the return at all: a blank comment from someone who may not is refused as theirs to make.
     comment = serializers.CharField(
         max_length=2000,
-        help_text="What the organisation should change; its partnership leads get it by email.",
-        error_messages={
-            "required": "Say what the organisation should change.",
-            "blank": "Say what the organisation should change.",
-        },
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the organisation should change (required); its partnership leads get it by email.",
     )
 
 
