@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import HttpRequest, JsonResponse
@@ -170,14 +169,14 @@ def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
 
 
 @contextmanager
-def service_refusals(at: str = "") -> Iterator[None]:
-    """A service's PermissionDenied as a 403 with its words; a Refused as a 400: by field when it
-    names them, else at the input `at` (a loan's step: "to") when given, else as non-field errors."""
+def service_refusals(at: str) -> Iterator[None]:
+    """A service's refusal that names no field, as a 400 at the input `at` (a loan's step: "to").
+
+    Everything else a service raises needs no translating: exception_handler answers a Refused by
+    field, and DRF a NotPermitted as a 403 with its words."""
     try:
         yield
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
     except Refused as exc:
-        if at and not hasattr(exc, "error_dict"):
+        if not hasattr(exc, "error_dict"):
             raise exceptions.ValidationError({at: exc.messages}) from exc
-        raise  # exception_handler names each field
+        raise

@@ -273,16 +273,14 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         objects = data.pop("objects", [])
-        with service_refusals():
-            loan = loan_services.loan_create(actor=request.user, data=data, objects=objects)
+        loan = loan_services.loan_create(actor=request.user, data=data, objects=objects)
         return self._present(loan, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         loan = self.get_object()
         serializer = LoanDetailsInputSerializer(loan, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            loan_services.loan_update(loan=loan, actor=request.user, data=dict(serializer.validated_data))
+        loan_services.loan_update(loan=loan, actor=request.user, data=dict(serializer.validated_data))
         return self._present(loan)
 
     @action(detail=True, methods=["post"])

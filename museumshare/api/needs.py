@@ -29,7 +29,6 @@ from museumshare.api.common import (
     errors,
     form_data,
     form_errors,
-    service_refusals,
 )
 from museumshare.api.filters import FormFilter
 from museumshare.api.inputs import StrictInput
@@ -238,8 +237,7 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.input_serializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            posted = self._create(dict(serializer.validated_data))
+        posted = self._create(dict(serializer.validated_data))
         return self._present(posted, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -248,8 +246,7 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             posted, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            self._update(posted, dict(serializer.validated_data))
+        self._update(posted, dict(serializer.validated_data))
         return self._present(posted)
 
     @action(detail=True, methods=["post"])
@@ -265,8 +262,7 @@ class _PostedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         posted = self.get_object()
         serializer = NoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            step(posted, serializer.validated_data["note"])
+        step(posted, serializer.validated_data["note"])
         return self._present(posted)
 
     def _create(self, data: dict[str, Any]) -> Need | Offer:

@@ -33,7 +33,6 @@ from museumshare.api.common import (
     errors,
     form_data,
     form_errors,
-    service_refusals,
 )
 from museumshare.api.filters import EventFilter, OpportunityFilter, ProgrammeFilter, ResourceFilter
 from museumshare.api.inputs import StrictInput
@@ -487,8 +486,7 @@ class OpportunityViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = OpportunityInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            opportunity = programme_services.opportunity_create(actor=request.user, data=serializer.validated_data)
+        opportunity = programme_services.opportunity_create(actor=request.user, data=serializer.validated_data)
         return self._present(opportunity, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -497,10 +495,9 @@ class OpportunityViewSet(
             opportunity, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        with service_refusals():
-            programme_services.opportunity_update(
-                opportunity=opportunity, actor=request.user, data=serializer.validated_data
-            )
+        programme_services.opportunity_update(
+            opportunity=opportunity, actor=request.user, data=serializer.validated_data
+        )
         return self._present(opportunity)
 
     @action(detail=True, methods=["post"])
@@ -510,13 +507,12 @@ class OpportunityViewSet(
         serializer = ApplicationInputSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         # A refusal (closed, already applied, not eligible) is the service's Refused: a 400 with its words.
-        with service_refusals():
-            application = programme_services.application_submit(
-                opportunity=opportunity,
-                actor=request.user,
-                organisation=serializer.validated_data["organisation"],
-                statement=serializer.validated_data["statement"],
-            )
+        application = programme_services.application_submit(
+            opportunity=opportunity,
+            actor=request.user,
+            organisation=serializer.validated_data["organisation"],
+            statement=serializer.validated_data["statement"],
+        )
         return Response(ApplicationSerializer(application, context=context).data, status=status.HTTP_201_CREATED)
 
 

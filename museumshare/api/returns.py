@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -303,16 +302,13 @@ class ReturnForChangesInputSerializer(StrictInput, serializers.Serializer[Any]):
 
 
 @contextmanager
-def return_refusals(prefix: str = "") -> Iterator[None]:
-    """A returns service's refusal as a 400, its problems keyed `prefix` + indicator code; its
-    PermissionDenied as a 403 with its words."""
+def return_refusals(prefix: str) -> Iterator[None]:
+    """A returns service's refusal as a 400, its problems keyed `prefix` + indicator code."""
     try:
         yield
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
     except DjangoValidationError as exc:
         if not hasattr(exc, "error_dict"):
-            raise exceptions.ValidationError({"non_field_errors": exc.messages}) from exc
+            raise
         raise exceptions.ValidationError(
             {
                 "non_field_errors" if key == NON_FIELD_ERRORS else f"{prefix}{key}": messages
@@ -490,10 +486,9 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return_ = self.get_object()
         serializer = ReturnStepInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with return_refusals():
-            returns_services.return_approve(
-                return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
-            )
+        returns_services.return_approve(
+            return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
+        )
         return self._present(return_)
 
     @action(detail=True, methods=["post"], url_path="return-for-changes", url_name="return-for-changes")
@@ -501,10 +496,9 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return_ = self.get_object()
         serializer = ReturnForChangesInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with return_refusals():
-            returns_services.return_send_back(
-                return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
-            )
+        returns_services.return_send_back(
+            return_=return_, actor=request.user, comment=serializer.validated_data["comment"]
+        )
         return self._present(return_)
 
 
