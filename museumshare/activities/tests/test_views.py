@@ -18,8 +18,6 @@ from museumshare.core.models import AuditEntry
 from museumshare.organisations.forms import organisation_label
 from museumshare.organisations.models import Organisation, Venue
 
-TODAY = date.today().isoformat()
-
 
 def signed_in(client: Client, user: User) -> Client:
     client.force_login(user)
@@ -251,7 +249,7 @@ def test_the_download_is_named_for_its_filters_and_holds_the_filtered_list(
     as_xlsx = client.get(url, {"organisation": laing.slug, "year": "2020-21", "download": "xlsx"})
 
     assert as_csv["Content-Disposition"] == (
-        f'attachment; filename="museumshare-activities-laing-art-gallery-{TODAY}.csv"'
+        f'attachment; filename="museumshare-activities-laing-art-gallery-{date.today().isoformat()}.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [row["title"] for row in rows] == ["Sketching Saturdays", "Portraits of the North"]
@@ -262,7 +260,7 @@ def test_the_download_is_named_for_its_filters_and_holds_the_filtered_list(
     assert exhibition["funding_amount"] == "1200.00"
     assert exhibition["places"] == "Laing Art Gallery"
     assert as_xlsx["Content-Disposition"] == (
-        f'attachment; filename="museumshare-activities-laing-art-gallery-2020-21-{TODAY}.xlsx"'
+        f'attachment; filename="museumshare-activities-laing-art-gallery-2020-21-{date.today().isoformat()}.xlsx"'
     )
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -148,7 +148,7 @@ def test_the_board_counts_places_in_a_few_queries_however_many_opportunities(
 def test_the_board_downloads_the_list_as_csv(internship: Opportunity, workshop: Opportunity) -> None:
     response = Client().get(reverse("programmes:board"), {"kind": "workshop", "download": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    assert f"museumshare-opportunities-workshop-{TODAY.isoformat()}.csv" in response["Content-Disposition"]
+    assert f"museumshare-opportunities-workshop-{date.today().isoformat()}.csv" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["title"] for row in rows] == ["Digital cataloguing workshop"]
     assert rows[0]["host"] == "Laing Art Gallery"
